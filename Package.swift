@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// qv — 1-bit and 2-bit transformers: compiler (`qvc`), runtime (`qvrun`), kernels.
+// Modules in pipeline order; none depends on one later in the list:
+//   QVFormat → QVKernels → QVRuntime → QVCompiler → QVCommandLine → qvc / qvrun
+import PackageDescription
+
+/// Runtime-core settings: no Foundation, no I/O, so the same sources build with Embedded Swift.
+let coreSwiftSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "qv",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "qvc", targets: ["qvc"]),
+        .executable(name: "qvrun", targets: ["qvrun"]),
+        .library(name: "QVRuntime", targets: ["QVRuntime"]),
+    ],
+    targets: [
+        // C libraries from Debian.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // libflatbuffers' C++ Verifier and CRC-32C behind a plain C API.
+        .target(
+            name: "CQVBShim",
+            cxxSettings: [.headerSearchPath("generated"), .unsafeFlags(["-O2"])]
+        ),
+
+        .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd"], swiftSettings: coreSwiftSettings),
+        .target(name: "QVKernels", swiftSettings: coreSwiftSettings, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernels"], swiftSettings: coreSwiftSettings),
+        .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime"]),
+        .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVRuntime"]),
+        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVCommandLine"]),
+        .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVCommandLine"]),
+
+        .testTarget(name: "QVFormatTests", dependencies: ["QVFormat"]),
+        .testTarget(name: "QVKernelsTests", dependencies: ["QVKernels"]),
+        .testTarget(name: "QVRuntimeTests", dependencies: ["QVRuntime", "QVFormat", "QVKernels"]),
+        .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVFormat"]),
+        .testTarget(name: "QVCommandLineTests", dependencies: ["QVCommandLine"]),
+    ],
+    cLanguageStandard: .c11,
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,2 @@
+#include "qvb_shim.h"
+int qvb_shim_placeholder(void) { return 0; }

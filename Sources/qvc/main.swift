@@ -1,0 +1,3 @@
+import QVCompiler
+import QVCommandLine
+print("qvc")

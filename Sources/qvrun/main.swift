@@ -1,0 +1,3 @@
+import QVRuntime
+import QVCommandLine
+print("qvrun")

@@ -1,0 +1,3 @@
+import Testing
+@testable import QVCommandLine
+@Test func placeholder() { #expect(Bool(true)) }

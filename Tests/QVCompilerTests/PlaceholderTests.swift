@@ -1,0 +1,3 @@
+import Testing
+@testable import QVCompiler
+@Test func placeholder() { #expect(Bool(true)) }

@@ -1,0 +1,3 @@
+import Testing
+@testable import QVFormat
+@Test func placeholder() { #expect(Bool(true)) }

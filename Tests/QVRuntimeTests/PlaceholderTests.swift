@@ -1,0 +1,3 @@
+import Testing
+@testable import QVRuntime
+@Test func placeholder() { #expect(Bool(true)) }
