@@ -1,0 +1,44 @@
+import Foundation
+
+/// A small JSON object read from a model folder, with typed look-ups that report the file.
+struct JSONFile {
+    /// Path, for messages.
+    let path: String
+    /// Top-level object.
+    let object: [String: Any]
+
+    /// Reads `path`, or returns nil if it does not exist.
+    static func read(_ path: String) throws(CompileError) -> JSONFile? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CompileError("\(path): cannot read the file")
+        }
+        let any: Any
+        do { any = try JSONSerialization.jsonObject(with: data) } catch {
+            throw CompileError("\(path): not valid JSON (\(error.localizedDescription)); fix or re-export the file")
+        }
+        guard let object = any as? [String: Any] else { throw CompileError("\(path): expected a JSON object") }
+        return JSONFile(path: path, object: object)
+    }
+
+    /// Integer field, if present.
+    func int(_ key: String) -> Int? { (object[key] as? NSNumber)?.intValue }
+    /// Number field, if present.
+    func double(_ key: String) -> Double? { (object[key] as? NSNumber)?.doubleValue }
+    /// Boolean field, if present (JSON null counts as absent).
+    func bool(_ key: String) -> Bool? { object[key] is NSNull ? nil : (object[key] as? NSNumber)?.boolValue }
+    /// String field, if present.
+    func string(_ key: String) -> String? { object[key] as? String }
+    /// Nested object, if present.
+    func child(_ key: String) -> JSONFile? {
+        (object[key] as? [String: Any]).map { JSONFile(path: "\(path) [\(key)]", object: $0) }
+    }
+
+    /// Integer field that must be present and positive.
+    func requiredPositive(_ key: String) throws(CompileError) -> Int {
+        guard let v = int(key), v > 0, v <= 1 << 24 else {
+            throw CompileError("\(path): '\(key)' must be a positive integer")
+        }
+        return v
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// A strictly checked `.safetensors` file: an 8-byte little-endian header length, a JSON header
+/// naming each tensor's dtype, shape and byte range, then the data. Every field is validated
+/// before any tensor is read: header bounds, known dtypes, shapes whose byte size matches their
+/// range, ranges inside the data and not overlapping.
+public struct SafeTensorsFile {
+    /// One tensor's entry in the header.
+    public struct Entry: Sendable {
+        /// Element type as spelled in the file (`F32`, `F16`, `BF16`, …).
+        public let dtype: String
+        /// Dimensions.
+        public let shape: [Int]
+        /// Byte range in the data section.
+        public let range: Range<Int>
+    }
+
+    /// Largest header accepted (100 MB, safetensors' own limit).
+    public static let maxHeaderBytes = 100_000_000
+
+    /// Where the file was read from, for messages.
+    public let path: String
+    /// Tensors by name.
+    public let entries: [String: Entry]
+    private let data: Data
+    private let dataStart: Int
+
+    /// Bytes per element of each dtype qv reads.
+    static let elementBytes: [String: Int] = ["F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1]
+
+    /// Reads and validates the file at `path`.
+    public init(path: String) throws(CompileError) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CompileError("\(path): cannot read the file; check that it exists and is readable")
+        }
+        try self.init(data: data, path: path)
+    }
+
+    /// Validates `data` (named `path` in messages).
+    public init(data: Data, path: String) throws(CompileError) {
+        func bad(_ what: String) -> CompileError {
+            CompileError("\(path): not a valid safetensors file: \(what); re-export the model (e.g. save_pretrained with safe_serialization)")
+        }
+        guard data.count >= 8 else { throw bad("\(data.count) bytes is too short for the 8-byte header length") }
+        let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard headerLength >= 2, headerLength <= UInt64(Self.maxHeaderBytes), headerLength <= UInt64(data.count - 8) else {
+            throw bad("header length \(headerLength) does not fit the \(data.count)-byte file")
+        }
+        let start = 8 + Int(headerLength)
+        let json: Any
+        do { json = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<start)) } catch {
+            throw bad("header is not JSON (\(error.localizedDescription))")
+        }
+        guard let header = json as? [String: Any] else { throw bad("header is not a JSON object") }
+        let dataBytes = data.count - start
+        var entries: [String: Entry] = [:]
+        for (name, value) in header where name != "__metadata__" {
+            guard let e = value as? [String: Any], let dtype = e["dtype"] as? String,
+                  let shapeAny = e["shape"] as? [Any], let offsetsAny = e["data_offsets"] as? [Any] else {
+                throw bad("tensor '\(name)' lacks dtype, shape or data_offsets")
+            }
+            guard let size = Self.elementBytes[dtype] else { throw bad("tensor '\(name)' has unknown dtype '\(dtype)'") }
+            var shape: [Int] = []
+            var count = 1
+            for d in shapeAny {
+                guard let n = (d as? NSNumber)?.intValue, n >= 0, n <= Int(Int32.max) else { throw bad("tensor '\(name)' has a bad dimension") }
+                shape.append(n)
+                let (m, overflow) = count.multipliedReportingOverflow(by: n)
+                guard !overflow, m <= dataBytes else { throw bad("tensor '\(name)' shape \(shape) is larger than the file") }
+                count = m
+            }
+            guard offsetsAny.count == 2, let lo = (offsetsAny[0] as? NSNumber)?.intValue,
+                  let hi = (offsetsAny[1] as? NSNumber)?.intValue, 0 <= lo, lo <= hi, hi <= dataBytes else {
+                throw bad("tensor '\(name)' data_offsets \(offsetsAny) fall outside the \(dataBytes) data bytes")
+            }
+            guard hi - lo == count * size else {
+                throw bad("tensor '\(name)' spans \(hi - lo) bytes but \(dtype) \(shape) needs \(count * size)")
+            }
+            entries[name] = Entry(dtype: dtype, shape: shape, range: lo..<hi)
+        }
+        let sorted = entries.sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.value.range.upperBound > b.value.range.lowerBound {
+            throw bad("tensors '\(a.key)' and '\(b.key)' overlap")
+        }
+        self.path = path
+        self.entries = entries
+        self.data = data
+        self.dataStart = start
+    }
+
+    /// The tensor `name` converted to FP32 (from F32, F16 or BF16), with its shape.
+    public func floats(_ name: String) throws(CompileError) -> (values: [Float], shape: [Int]) {
+        guard let e = entries[name] else { throw CompileError("\(path): no tensor named '\(name)'") }
+        let count = e.shape.reduce(1, *)
+        var out = [Float](repeating: 0, count: count)
+        let base = dataStart + e.range.lowerBound
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let p = raw.baseAddress! + base
+            switch e.dtype {
+            case "F32": for i in 0..<count { out[i] = Float(bitPattern: p.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian) }
+            case "F16": for i in 0..<count { out[i] = Float(Float16(bitPattern: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian)) }
+            case "BF16": for i in 0..<count { out[i] = Float(bitPattern: UInt32(p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian) << 16) }
+            default: break
+            }
+        }
+        guard ["F32", "F16", "BF16"].contains(e.dtype) else {
+            throw CompileError("\(path): tensor '\(name)' is \(e.dtype); qv reads F32, F16 or BF16 weights")
+        }
+        return (out, e.shape)
+    }
+}

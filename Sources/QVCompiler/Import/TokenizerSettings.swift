@@ -1,0 +1,81 @@
+import Foundation
+import QVFormat
+
+/// Pooling, normalisation and sequence length from a sentence-transformers folder
+/// (`modules.json`, `1_Pooling/config.json`, `sentence_bert_config.json`); a plain BERT folder
+/// gets mean pooling, no normalisation and no sentence length limit of its own.
+struct SentenceTransformersSettings {
+    var pooling = "mean"
+    var normalize = false
+    var maxSequenceLength: Int?
+
+    init(folder: String) throws(CompileError) {
+        if let st = try JSONFile.read(folder + "/sentence_bert_config.json") { maxSequenceLength = st.int("max_seq_length") }
+        var poolingFolder = folder + "/1_Pooling"
+        if let data = FileManager.default.contents(atPath: folder + "/modules.json") {
+            guard let modules = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
+                throw CompileError("\(folder)/modules.json: expected a JSON list of modules")
+            }
+            for m in modules {
+                let type = m["type"] as? String ?? ""
+                if type.hasSuffix(".Normalize") { normalize = true }
+                if type.hasSuffix(".Pooling"), let path = m["path"] as? String { poolingFolder = folder + "/" + path }
+                if type.hasSuffix(".Dense") {
+                    throw CompileError("\(folder)/modules.json: a Dense module follows pooling; qv does not support it yet")
+                }
+            }
+        }
+        if let p = try JSONFile.read(poolingFolder + "/config.json") {
+            if p.bool("pooling_mode_cls_token") == true { pooling = "cls" }
+            else if p.bool("pooling_mode_mean_tokens") == true { pooling = "mean" }
+            else { throw CompileError("\(p.path): only mean or CLS pooling is supported") }
+        }
+    }
+}
+
+extension BertCheckpoint {
+    /// Tokenizer settings as Hugging Face applies them: `tokenizer.json`'s BertNormalizer when
+    /// present, else `tokenizer_config.json`; truncation at sentence-transformers'
+    /// `max_seq_length`, else `model_max_length`, never beyond `max_position_embeddings`.
+    static func tokenizerSettings(folder: String, vocab: [String], maxPositions: Int,
+                                  sentenceMaxLength: Int?) throws(CompileError) -> QVB.Tokenizer {
+        let tc = try JSONFile.read(folder + "/tokenizer_config.json")
+        var lowercase = tc?.bool("do_lower_case") ?? true
+        var stripAccents = tc?.bool("strip_accents")
+        var chinese = tc?.bool("tokenize_chinese_chars") ?? true
+        var clean = true
+        var prefix = "##"
+        var maxChars = 100
+        if let tj = try JSONFile.read(folder + "/tokenizer.json") {
+            if let n = tj.child("normalizer") {
+                guard n.string("type") == "BertNormalizer" else {
+                    throw CompileError("\(tj.path): normalizer '\(n.string("type") ?? "?")' is not BertNormalizer; qv's tokenizer is BERT WordPiece")
+                }
+                lowercase = n.bool("lowercase") ?? lowercase
+                stripAccents = n.bool("strip_accents")
+                chinese = n.bool("handle_chinese_chars") ?? chinese
+                clean = n.bool("clean_text") ?? clean
+            }
+            if let m = tj.child("model") {
+                guard m.string("type") == "WordPiece" else {
+                    throw CompileError("\(tj.path): model '\(m.string("type") ?? "?")' is not WordPiece")
+                }
+                prefix = m.string("continuing_subword_prefix") ?? prefix
+                maxChars = m.int("max_input_chars_per_word") ?? maxChars
+            }
+        }
+        var maxLength = maxPositions
+        if let s = sentenceMaxLength { maxLength = min(maxLength, s) }
+        else if let m = tc?.int("model_max_length"), m > 0 { maxLength = min(maxLength, m) }
+        func id(_ token: String) throws(CompileError) -> Int {
+            guard let i = vocab.firstIndex(of: token) else {
+                throw CompileError("\(folder)/vocab.txt has no \(token) token; a BERT vocabulary needs [UNK] [CLS] [SEP] [PAD]")
+            }
+            return i
+        }
+        return QVB.Tokenizer(vocab: vocab, lowercase: lowercase, stripAccents: stripAccents ?? lowercase,
+                             handleChineseChars: chinese, cleanText: clean, continuingPrefix: prefix,
+                             maxInputCharsPerWord: maxChars, maxLength: maxLength,
+                             unkID: try id("[UNK]"), clsID: try id("[CLS]"), sepID: try id("[SEP]"), padID: try id("[PAD]"))
+    }
+}

@@ -1,0 +1,162 @@
+import QVFormat
+import QVKernels
+
+/// Lowers a BERT checkpoint to a `.qvb` graph at one precision. Quantized precisions insert
+/// Quantize ops before every integer matmul and fold each linear layer's scales, activation
+/// offset and bias into a per-column epilogue (`alpha[n] = s_x·s_w[n]`,
+/// `bias'[n] = bias[n] + β_x·s_w[n]·Σ_k c[n,k]`), so kernels never dequantize.
+struct BertLowering {
+    /// The model.
+    let checkpoint: BertCheckpoint
+    /// Target precision.
+    let precision: Precision
+    /// Observed FP32 samples by calibration point (see `CalibrationPoint`); empty for FP32.
+    let samples: [String: [Float]]
+
+    private var hidden: Int { checkpoint.config.hidden }
+    private var heads: Int { checkpoint.config.heads }
+
+    /// Builds the graph; returns it with the model's input and output value indices.
+    func lower() throws(CompileError) -> (GraphBuilder, QVB.ModelIO) {
+        let g = GraphBuilder()
+        let ids = g.value("input_ids", type: .i32, shape: [-1])
+        let types = g.value("token_type_ids", type: .i32, shape: [-1])
+        let mask = g.value("attention_mask", type: .i32, shape: [-1])
+
+        g.beginSection("embeddings")
+        let c = checkpoint
+        let tables = [embeddingTable(g, "embeddings.word_embeddings", c.wordEmbeddings),
+                      embeddingTable(g, "embeddings.position_embeddings", c.positionEmbeddings),
+                      embeddingTable(g, "embeddings.token_type_embeddings", c.tokenTypeEmbeddings)]
+        let summed = g.value("embeddings.sum", shape: [-1, hidden])
+        g.op("embeddings", .embedding, inputs: [ids, types], outputs: [summed], weights: tables)
+        var h = layerNorm(g, "embeddings.LayerNorm", c.embeddingNorm, input: summed, output: CalibrationPoint.layerInput(0))
+
+        for (l, layer) in c.layers.enumerated() {
+            g.beginSection("layer.\(l)")
+            h = try encoderLayer(g, l, layer, input: h, mask: mask)
+        }
+
+        g.beginSection("pooling")
+        let pooled = g.value("pooled", shape: [1, hidden])
+        if c.config.pooling == "cls" {
+            g.op("pool.cls", .clsPool, inputs: [h], outputs: [pooled])
+        } else {
+            g.op("pool.mean", .meanPool, inputs: [h, mask], outputs: [pooled])
+        }
+        var embedding = pooled
+        if c.config.normalize {
+            embedding = g.value("embedding", shape: [1, hidden])
+            g.op("normalize", .l2Normalize(epsilon: 1e-12), inputs: [pooled], outputs: [embedding])
+        }
+        return (g, QVB.ModelIO(inputIDs: ids, tokenTypes: types, mask: mask, embedding: embedding, logits: -1))
+    }
+
+    private func encoderLayer(_ g: GraphBuilder, _ l: Int, _ layer: BertCheckpoint.Layer, input h: Int, mask: Int) throws(CompileError) -> Int {
+        let p = "encoder.layer.\(l)."
+        let x = try quantized(g, h, point: CalibrationPoint.layerInput(l))
+        let q = try linear(g, p + "attention.self.query", layer.query, input: x, inputPoint: CalibrationPoint.layerInput(l), output: CalibrationPoint.query(l))
+        let k = try linear(g, p + "attention.self.key", layer.key, input: x, inputPoint: CalibrationPoint.layerInput(l), output: CalibrationPoint.key(l))
+        let v = try linear(g, p + "attention.self.value", layer.value, input: x, inputPoint: CalibrationPoint.layerInput(l), output: CalibrationPoint.value(l))
+        let context = g.value(CalibrationPoint.context(l), shape: [-1, hidden])
+        let scoreScale = 1 / Float(hidden / heads).squareRoot()
+        if let format = precision.attentionFormat, let probsFormat = precision.probabilityFormat {
+            let qc = try quantized(g, q, point: CalibrationPoint.query(l), layout: .headMajor, format: format)
+            let kc = try quantized(g, k, point: CalibrationPoint.key(l), layout: .headMajor, format: format)
+            let vc = try quantized(g, v, point: CalibrationPoint.value(l), layout: .headMajorTransposed, format: format)
+            let probs = try activation(CalibrationPoint.probabilities(l), probsFormat, zeroOffset: true)
+            g.op(p + "attention.self", .attention(heads: heads, scoreScale: scoreScale, probs: QVB.Quantization(probs)),
+                 inputs: [qc, kc, vc, mask], outputs: [context])
+        } else {
+            g.op(p + "attention.self", .attention(heads: heads, scoreScale: scoreScale, probs: nil),
+                 inputs: [q, k, v, mask], outputs: [context])
+        }
+        let ctx = try quantized(g, context, point: CalibrationPoint.context(l))
+        let attended = try linear(g, p + "attention.output.dense", layer.attentionOutput, input: ctx,
+                                  inputPoint: CalibrationPoint.context(l), output: p + "attention.output.sum", residual: h)
+        let h1 = layerNorm(g, p + "attention.output.LayerNorm", layer.attentionNorm, input: attended, output: CalibrationPoint.attentionNorm(l))
+        let x1 = try quantized(g, h1, point: CalibrationPoint.attentionNorm(l))
+        let f = try linear(g, p + "intermediate.dense", layer.intermediate, input: x1, inputPoint: CalibrationPoint.attentionNorm(l),
+                           output: CalibrationPoint.gelu(l), activation: .gelu)
+        let x2 = try quantized(g, f, point: CalibrationPoint.gelu(l))
+        let out = try linear(g, p + "output.dense", layer.output, input: x2, inputPoint: CalibrationPoint.gelu(l),
+                             output: p + "output.sum", residual: h1)
+        return layerNorm(g, p + "output.LayerNorm", layer.outputNorm, input: out, output: CalibrationPoint.layerInput(l + 1))
+    }
+
+    /// The MSE-best quantizer of `format` for the samples seen at `point`. Attention operands
+    /// (`zeroOffset`) keep offset 0 so the attention matmuls need no correction terms.
+    private func activation(_ point: String, _ format: QuantFormat, zeroOffset: Bool = false) throws(CompileError) -> Quantizer {
+        guard let observed = samples[point], !observed.isEmpty else {
+            throw CompileError("calibration saw no values at '\(point)'; pass calibration text with --calibration")
+        }
+        return ScaleSearch.quantizer(for: observed, format: format, zeroOffset: zeroOffset)
+    }
+
+    /// `value` as codes (a Quantize op), or `value` itself at FP32.
+    private func quantized(_ g: GraphBuilder, _ value: Int, point: String, layout: QVB.Layout = .rowMajor,
+                           format: QuantFormat? = nil) throws(CompileError) -> Int {
+        guard let format = format ?? precision.activationFormat else { return value }
+        let q = try activation(point, format, zeroOffset: layout != .rowMajor)
+        let features = g.values[value].shape[1]
+        let codes = g.value(point + ".q", type: format.elementType, shape: [-1, features],
+                            quant: QVB.Quantization(q), layout: layout, heads: layout == .rowMajor ? 1 : heads)
+        g.op(point + ".quantize", .quantize, inputs: [value], outputs: [codes])
+        return codes
+    }
+
+    private func linear(_ g: GraphBuilder, _ name: String, _ lin: BertCheckpoint.Linear, input: Int, inputPoint: String,
+                        output: String, residual: Int? = nil, activation act: QVB.Activation = .none) throws(CompileError) -> Int {
+        let out = g.value(output, shape: [-1, lin.outFeatures])
+        let inputs = [input] + (residual.map { [$0] } ?? [])
+        guard let format = precision.weightFormat else {
+            let w = g.floats(name + ".weight", lin.weight, shape: [lin.outFeatures, lin.inFeatures])
+            let b = g.floats(name + ".bias", lin.bias, shape: [lin.outFeatures])
+            g.op(name, .linear(activation: act), inputs: inputs, outputs: [out], weights: [w, b])
+            return out
+        }
+        let x = try activation(inputPoint, precision.activationFormat!)
+        let packed = PackedWeights(lin.weight, rows: lin.outFeatures, columns: lin.inFeatures, format: format)
+        let w = g.tensor(name + ".weight", type: format.elementType, shape: [lin.outFeatures, lin.inFeatures],
+                         quant: QVB.Quantization(format, axis: 0, scales: packed.scales),
+                         rowStride: packed.rowStride, bytes: packed.bytes)
+        let alpha = packed.scales.map { Float(Double(x.scale) * Double($0)) }
+        let bias = (0..<lin.outFeatures).map { n in
+            Float(Double(lin.bias[n]) + Double(x.offset) * Double(packed.scales[n]) * Double(packed.codeSums[n]))
+        }
+        let b = g.floats(name + ".bias_folded", bias, shape: [lin.outFeatures])
+        let a = g.floats(name + ".scale_folded", alpha, shape: [lin.outFeatures])
+        g.op(name, .linear(activation: act), inputs: inputs, outputs: [out], weights: [w, b, a])
+        return out
+    }
+
+    private func layerNorm(_ g: GraphBuilder, _ name: String, _ norm: BertCheckpoint.Norm, input: Int, output: String) -> Int {
+        let gamma = g.floats(name + ".weight", norm.gamma, shape: [hidden])
+        let beta = g.floats(name + ".bias", norm.beta, shape: [hidden])
+        let out = g.value(output, shape: [-1, hidden])
+        g.op(name, .layerNorm(epsilon: checkpoint.config.layerNormEps), inputs: [input], outputs: [out], weights: [gamma, beta])
+        return out
+    }
+
+    /// An embedding table: FP32, or 8-bit codes with one scale per row.
+    private func embeddingTable(_ g: GraphBuilder, _ name: String, _ data: [Float]) -> Int {
+        let rows = data.count / hidden
+        guard precision.quantizesEmbeddings else { return g.floats(name + ".weight", data, shape: [rows, hidden]) }
+        let packed = PackedWeights(data, rows: rows, columns: hidden, format: .signed8)
+        return g.tensor(name + ".weight", type: .i8, shape: [rows, hidden],
+                        quant: QVB.Quantization(.signed8, axis: 0, scales: packed.scales),
+                        rowStride: packed.rowStride, bytes: packed.bytes)
+    }
+}
+
+/// Names of the FP32 values whose statistics calibrate each activation quantizer.
+enum CalibrationPoint {
+    static func layerInput(_ l: Int) -> String { "encoder.layer.\(l).input" }
+    static func query(_ l: Int) -> String { "encoder.layer.\(l).attention.self.query.out" }
+    static func key(_ l: Int) -> String { "encoder.layer.\(l).attention.self.key.out" }
+    static func value(_ l: Int) -> String { "encoder.layer.\(l).attention.self.value.out" }
+    static func probabilities(_ l: Int) -> String { "encoder.layer.\(l).attention.self.probs" }
+    static func context(_ l: Int) -> String { "encoder.layer.\(l).attention.context" }
+    static func attentionNorm(_ l: Int) -> String { "encoder.layer.\(l).attention.output.normed" }
+    static func gelu(_ l: Int) -> String { "encoder.layer.\(l).intermediate.gelu" }
+}

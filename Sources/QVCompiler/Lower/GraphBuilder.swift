@@ -1,0 +1,54 @@
+import QVFormat
+
+/// Accumulates a `.qvb` graph: constant tensors laid out 64-byte aligned in named sections,
+/// activation values, and ops in execution order.
+final class GraphBuilder {
+    private(set) var tensors: [QVB.Tensor] = []
+    private(set) var values: [QVB.Value] = []
+    private(set) var ops: [QVB.Op] = []
+    private(set) var sections: [QVB.SectionPayload] = []
+
+    /// Starts a new section; tensors added next go into it.
+    func beginSection(_ name: String) {
+        sections.append(QVB.SectionPayload(name: name, bytes: []))
+    }
+
+    /// Adds a constant tensor with raw `bytes` to the current section and returns its index.
+    @discardableResult
+    func tensor(_ name: String, type: QVB.ElementType, shape: [Int], quant: QVB.Quantization? = nil,
+                rowStride: Int = 0, bytes: [UInt8]) -> Int {
+        if sections.isEmpty { beginSection("weights") }
+        let s = sections.count - 1
+        let offset = sections[s].bytes.count
+        sections[s].bytes += bytes
+        let padded = (sections[s].bytes.count + 63) & ~63
+        sections[s].bytes += [UInt8](repeating: 0, count: padded - sections[s].bytes.count)
+        tensors.append(QVB.Tensor(name: name, type: type, shape: shape, quant: quant, rowStride: rowStride,
+                                  section: s, offset: offset, size: bytes.count))
+        return tensors.count - 1
+    }
+
+    /// Adds an FP32 tensor.
+    @discardableResult
+    func floats(_ name: String, _ data: [Float], shape: [Int]) -> Int {
+        var bytes = [UInt8](repeating: 0, count: data.count * 4)
+        for (i, x) in data.enumerated() {
+            let b = x.bitPattern.littleEndian
+            bytes[4 * i] = UInt8(truncatingIfNeeded: b); bytes[4 * i + 1] = UInt8(truncatingIfNeeded: b >> 8)
+            bytes[4 * i + 2] = UInt8(truncatingIfNeeded: b >> 16); bytes[4 * i + 3] = UInt8(truncatingIfNeeded: b >> 24)
+        }
+        return tensor(name, type: .f32, shape: shape, bytes: bytes)
+    }
+
+    /// Adds an activation value and returns its index.
+    func value(_ name: String, type: QVB.ElementType = .f32, shape: [Int], quant: QVB.Quantization? = nil,
+               layout: QVB.Layout = .rowMajor, heads: Int = 1) -> Int {
+        values.append(QVB.Value(name: name, type: type, shape: shape, quant: quant, layout: layout, heads: heads))
+        return values.count - 1
+    }
+
+    /// Appends an op.
+    func op(_ name: String, _ attributes: QVB.OpAttributes, inputs: [Int], outputs: [Int], weights: [Int] = []) {
+        ops.append(QVB.Op(name: name, attributes: attributes, inputs: inputs, outputs: outputs, weights: weights))
+    }
+}

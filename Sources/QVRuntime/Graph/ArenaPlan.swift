@@ -1,0 +1,47 @@
+/// Where each activation value lives in one arena allocation, planned once from the values'
+/// lifetimes for the longest sequence the model accepts, so inference allocates nothing.
+struct ArenaPlan {
+    /// Byte offset of each value (indexed like the graph's values); -1 for values never used.
+    let offsets: [Int]
+    /// Byte offset of each step's scratch space.
+    let scratchOffsets: [Int]
+    /// Total bytes.
+    let byteCount: Int
+
+    /// A block to place: bytes and the step range [first, last] during which it must stay intact.
+    struct Block {
+        let bytes: Int
+        let first: Int
+        let last: Int
+    }
+
+    /// Plans `values` (lifetimes from the steps that write and read them) plus one scratch block
+    /// per step. Greedy best-known heuristic: largest first, lowest offset that does not overlap
+    /// any placed block whose lifetime intersects.
+    init(valueBlocks: [Block?], scratchBlocks: [Block]) {
+        var all: [(index: Int, block: Block)] = []
+        for (i, b) in valueBlocks.enumerated() { if let b { all.append((i, b)) } }
+        for (i, b) in scratchBlocks.enumerated() where b.bytes > 0 { all.append((valueBlocks.count + i, b)) }
+        all.sort { $0.block.bytes != $1.block.bytes ? $0.block.bytes > $1.block.bytes : $0.index < $1.index }
+
+        var placed: [(offset: Int, block: Block)] = []
+        var result = [Int](repeating: -1, count: valueBlocks.count + scratchBlocks.count)
+        var total = 0
+        for (index, block) in all {
+            let conflicts = placed
+                .filter { $0.block.first <= block.last && block.first <= $0.block.last }
+                .sorted { $0.offset < $1.offset }
+            var offset = 0
+            for c in conflicts {
+                if offset + block.bytes <= c.offset { break }
+                offset = max(offset, c.offset + c.block.bytes)
+            }
+            placed.append((offset, block))
+            result[index] = offset
+            total = max(total, offset + block.bytes)
+        }
+        offsets = Array(result[0..<valueBlocks.count])
+        scratchOffsets = Array(result[valueBlocks.count...]).map { max($0, 0) }
+        byteCount = (total + 63) & ~63
+    }
+}

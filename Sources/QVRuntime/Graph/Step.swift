@@ -1,0 +1,55 @@
+import QVFormat
+import QVKernels
+
+/// One runnable step of the graph: an op bound to its values and constants.
+enum Step {
+    case embedding(EmbeddingStep)
+    case layerNorm(LayerNormStep)
+    case quantize(QuantizeStep)
+    case linear(LinearStep)
+    case attention(AttentionStep)
+    case meanPool(MeanPoolStep)
+    case clsPool(ClsPoolStep)
+    case rowwise(RowwiseStep)
+
+    /// Binds `binding.op` to a step, checking every operand.
+    init(_ binding: OpBinding) throws(RuntimeError) {
+        switch binding.op.attributes {
+        case .embedding: self = .embedding(try EmbeddingStep(binding))
+        case .layerNorm(let epsilon): self = .layerNorm(try LayerNormStep(binding, epsilon: epsilon))
+        case .quantize: self = .quantize(try QuantizeStep(binding))
+        case .linear(let activation):
+            self = .linear(try LinearStep(binding, activation: activation == .gelu ? .gelu : .none))
+        case .attention(let heads, let scoreScale, let probs):
+            let quantizer = perTensorQuantizer(probs)
+            if probs != nil && quantizer == nil {
+                throw binding.error("probability quantization is not a valid per-tensor quantizer")
+            }
+            self = .attention(try AttentionStep(binding, heads: Int(heads), scoreScale: scoreScale, probs: quantizer))
+        case .meanPool: self = .meanPool(try MeanPoolStep(binding))
+        case .clsPool: self = .clsPool(try ClsPoolStep(binding))
+        case .l2Normalize(let epsilon): self = .rowwise(try RowwiseStep(binding, .l2Normalize(epsilon: epsilon)))
+        case .softmax: self = .rowwise(try RowwiseStep(binding, .softmax))
+        }
+    }
+
+    /// Scratch bytes the step needs for `tokens` tokens.
+    func scratchBytes(tokens: Int) -> Int {
+        if case .attention(let a) = self { return a.scratchBytes(tokens: tokens) }
+        return 0
+    }
+
+    /// Runs the step with the fast kernels of `context.path`.
+    func run(_ context: StepContext) throws(RuntimeError) {
+        switch self {
+        case .embedding(let s): s.run(context)
+        case .layerNorm(let s): s.run(context)
+        case .quantize(let s): s.run(context)
+        case .linear(let s): try s.run(context)
+        case .attention(let s): try s.run(context)
+        case .meanPool(let s): s.run(context)
+        case .clsPool(let s): s.run(context)
+        case .rowwise(let s): s.run(context)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import QVKernels
+
+/// What a step sees while it runs: the arena with every value's place, its own scratch space,
+/// the sequence length and the kernel path.
+struct StepContext {
+    /// Start of the arena.
+    let arena: UnsafeMutableRawPointer
+    /// Byte offset of each value in the arena.
+    let offsets: [Int]
+    /// Layout of each value.
+    let layouts: [ValueLayout]
+    /// This step's scratch space (64-byte aligned).
+    let scratch: UnsafeMutableRawPointer
+    /// Tokens in the current sequence.
+    let tokens: Int
+    /// Which kernel implementations to use.
+    let path: KernelPath
+
+    /// Raw storage of value `v`.
+    func raw(_ v: Int) -> UnsafeMutableRawPointer { arena + offsets[v] }
+    /// FP32 storage of value `v`.
+    func floats(_ v: Int) -> UnsafeMutablePointer<Float> { raw(v).assumingMemoryBound(to: Float.self) }
+    /// Int32 storage of value `v`.
+    func int32s(_ v: Int) -> UnsafeMutablePointer<Int32> { raw(v).assumingMemoryBound(to: Int32.self) }
+    /// Rows of value `v` for the current sequence.
+    func rows(_ v: Int) -> Int { layouts[v].rows.rows(tokens: tokens) }
+    /// Packed codes of value `v` (head `head` for per-head arrangements).
+    func codes(_ v: Int, head: Int = 0) -> MutablePackedMatrix {
+        layouts[v].packedMatrix(at: raw(v), tokens: tokens, head: head)
+    }
+
+    /// Fills `count` floats of scratch at `byteOffset` with the additive attention mask of value
+    /// `mask` (0 where the token is attended, -inf where it is masked out) and returns them.
+    func maskBias(from mask: Int, byteOffset: Int) -> UnsafeMutablePointer<Float> {
+        let bias = (scratch + byteOffset).assumingMemoryBound(to: Float.self)
+        let m = int32s(mask)
+        for j in 0..<tokens { bias[j] = m[j] != 0 ? 0 : -Float.infinity }
+        return bias
+    }
+}
+
+/// Rounds a byte count up to a multiple of 64.
+@inline(__always)
+func align64(_ n: Int) -> Int { (n + 63) & ~63 }

@@ -1,0 +1,96 @@
+import QVKernels
+
+/// How many rows an activation has for a sequence of `tokens` tokens.
+enum RowCount: Equatable {
+    /// One row per token (a dimension of -1 in the file).
+    case tokens
+    /// A fixed number of rows (pooled outputs).
+    case fixed(Int)
+
+    func rows(tokens: Int) -> Int {
+        switch self {
+        case .tokens: return tokens
+        case .fixed(let n): return n
+        }
+    }
+}
+
+/// Arrangement of packed codes in the arena.
+enum CodesArrangement: Equatable {
+    /// `[rows, features]`, one packed row per token.
+    case rowMajor
+    /// `[heads, rows, features / heads]`: each head's slice packed as its own matrix.
+    case headMajor(heads: Int)
+    /// `[heads, features / heads, rows]`: each head's slice transposed (tokens along the row).
+    case headMajorTransposed(heads: Int)
+}
+
+/// Element storage of one activation value.
+enum ValueElements: Equatable {
+    /// FP32, `columns` per row, rows contiguous.
+    case float(columns: Int)
+    /// Int32, one per row (token ids, token types, mask).
+    case int32
+    /// Packed integer codes of `features` per row, formed by `quantizer`.
+    case codes(features: Int, quantizer: Quantizer, arrangement: CodesArrangement)
+}
+
+/// A graph value as the runtime sees it: name, row count and element storage.
+struct ValueLayout {
+    /// Name from the file, for messages.
+    let name: String
+    /// Rows as a function of sequence length.
+    let rows: RowCount
+    /// Element storage.
+    let elements: ValueElements
+
+    /// Bytes this value takes in the arena for `tokens` tokens, rounded up to 64.
+    func byteCount(tokens: Int) -> Int {
+        let r = rows.rows(tokens: tokens)
+        let raw: Int
+        switch elements {
+        case .float(let columns): raw = r * columns * 4
+        case .int32: raw = r * 4
+        case .codes(let features, let quantizer, let arrangement):
+            switch arrangement {
+            case .rowMajor:
+                raw = r * packedRowStride(columns: features, format: quantizer.format)
+            case .headMajor(let heads):
+                raw = heads * r * packedRowStride(columns: features / heads, format: quantizer.format)
+            case .headMajorTransposed:
+                raw = features * packedRowStride(columns: r, format: quantizer.format)
+            }
+        }
+        return (raw + 63) & ~63
+    }
+
+    /// Float columns, if this is an FP32 value.
+    var floatColumns: Int? {
+        if case .float(let c) = elements { return c }
+        return nil
+    }
+}
+
+extension ValueLayout {
+    /// The packed matrix of `head` (0 for row-major values) of a codes value stored at `base`.
+    func packedMatrix(at base: UnsafeMutableRawPointer, tokens: Int, head: Int) -> MutablePackedMatrix {
+        guard case .codes(let features, let quantizer, let arrangement) = elements else {
+            preconditionFailure("value '\(name)' holds no codes")
+        }
+        let format = quantizer.format
+        let r = rows.rows(tokens: tokens)
+        switch arrangement {
+        case .rowMajor:
+            return MutablePackedMatrix(base: base, rows: r, columns: features,
+                                       rowStride: packedRowStride(columns: features, format: format), format: format)
+        case .headMajor(let heads):
+            let d = features / heads
+            let stride = packedRowStride(columns: d, format: format)
+            return MutablePackedMatrix(base: base + head * r * stride, rows: r, columns: d, rowStride: stride, format: format)
+        case .headMajorTransposed(let heads):
+            let d = features / heads
+            let stride = packedRowStride(columns: r, format: format)
+            return MutablePackedMatrix(base: base + head * d * stride, rows: d, columns: r, rowStride: stride, format: format)
+        }
+    }
+}

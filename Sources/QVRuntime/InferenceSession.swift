@@ -1,0 +1,118 @@
+import QVKernels
+
+/// The outputs of one inference.
+public struct ModelOutput: Sendable {
+    /// Token ids the model ran on.
+    public var ids: [Int32]
+    /// Pooled (and, where the model says so, normalised) sentence embedding.
+    public var embedding: [Float]?
+    /// Classifier logits.
+    public var logits: [Float]?
+
+    /// Softmax of the logits.
+    public var probabilities: [Float]? {
+        guard var p = logits, !p.isEmpty else { return nil }
+        p.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, count: $0.count) }
+        return p
+    }
+
+    /// Index of the largest logit.
+    public var predictedClass: Int? {
+        guard let logits, !logits.isEmpty else { return nil }
+        return logits.indices.max { logits[$0] < logits[$1] }
+    }
+}
+
+/// A value's contents as an observer sees them after the step that wrote it.
+public enum ValueSnapshot {
+    /// FP32 contents, rows × features.
+    case floats(UnsafeBufferPointer<Float>)
+    /// Int32 contents (ids, types, mask).
+    case int32s(UnsafeBufferPointer<Int32>)
+    /// Integer codes unpacked to rows × features in logical order, whatever the arrangement.
+    case codes([Int32])
+}
+
+/// Called after each step with each value the step wrote: (value index, contents).
+public typealias ValueObserver = (Int, ValueSnapshot) -> Void
+
+/// Runs a model: owns one arena, planned once for the model's longest sequence, so inference
+/// allocates nothing. Not thread-safe: one session per thread.
+public final class InferenceSession {
+    /// The model this session runs.
+    public let model: QVModel
+    /// The kernel implementations it uses.
+    public let path: KernelPath
+    let plan: ArenaPlan
+    let arena: UnsafeMutableRawPointer
+
+    /// Bytes of the arena.
+    public var arenaBytes: Int { plan.byteCount }
+
+    /// Plans the arena for `model.maxTokens` tokens and allocates it.
+    public init(model: QVModel, path: KernelPath = .portable) {
+        self.model = model
+        self.path = path
+        let steps = model.steps, tokens = model.maxTokens
+        var first = [Int](repeating: Int.max, count: model.layouts.count)
+        var last = [Int](repeating: -1, count: model.layouts.count)
+        for v in [model.io.ids, model.io.tokenTypes, model.io.mask] { first[v] = 0 }
+        for (i, op) in model.metadata.ops.enumerated() {
+            for v in op.outputs { first[v] = min(first[v], i); last[v] = max(last[v], i) }
+            for v in op.inputs { last[v] = max(last[v], i) }
+        }
+        for case let v? in [model.io.embedding, model.io.logits] { last[v] = steps.count }
+        let blocks: [ArenaPlan.Block?] = model.layouts.indices.map { v in
+            guard last[v] >= 0 else { return nil }
+            return ArenaPlan.Block(bytes: model.layouts[v].byteCount(tokens: tokens), first: min(first[v], last[v]), last: last[v])
+        }
+        let scratch = steps.enumerated().map { ArenaPlan.Block(bytes: align64($1.scratchBytes(tokens: tokens)), first: $0, last: $0) }
+        plan = ArenaPlan(valueBlocks: blocks, scratchBlocks: scratch)
+        arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.byteCount, 64), alignment: 64)
+    }
+
+    deinit { arena.deallocate() }
+
+    /// Tokenizes `text` and runs the model on it.
+    public func run(text: String) throws(RuntimeError) -> ModelOutput {
+        try run(ids: model.tokenizer.encode(text))
+    }
+
+    /// Runs the model on `ids` (token types 0, every token attended), calling `observer`, if
+    /// given, with every value each step writes.
+    public func run(ids: [Int32], observer: ValueObserver? = nil) throws(RuntimeError) -> ModelOutput {
+        try model.validate(ids: ids)
+        let tokens = ids.count
+        let io = model.io
+        func context(_ step: Int) -> StepContext {
+            StepContext(arena: arena, offsets: plan.offsets, layouts: model.layouts,
+                        scratch: arena + plan.scratchOffsets[step], tokens: tokens, path: path)
+        }
+        let c = context(0)
+        for t in 0..<tokens {
+            c.int32s(io.ids)[t] = ids[t]
+            c.int32s(io.tokenTypes)[t] = 0
+            c.int32s(io.mask)[t] = 1
+        }
+        let ops = model.metadata.ops
+        for (i, step) in model.steps.enumerated() {
+            let ctx = context(i)
+            try step.run(ctx)
+            if let observer { for v in ops[i].outputs { observer(v, snapshot(v, ctx)) } }
+        }
+        func row(_ v: Int?) -> [Float]? {
+            guard let v, let n = model.layouts[v].floatColumns else { return nil }
+            return Array(UnsafeBufferPointer(start: c.floats(v), count: n))
+        }
+        return ModelOutput(ids: ids, embedding: row(io.embedding), logits: row(io.logits))
+    }
+
+    private func snapshot(_ v: Int, _ c: StepContext) -> ValueSnapshot {
+        let layout = model.layouts[v], rows = c.rows(v)
+        switch layout.elements {
+        case .float(let columns): return .floats(UnsafeBufferPointer(start: c.floats(v), count: rows * columns))
+        case .int32: return .int32s(UnsafeBufferPointer(start: c.int32s(v), count: rows))
+        case .codes: return .codes(unpackCodes(layout, at: c.raw(v), tokens: c.tokens))
+        }
+    }
+}

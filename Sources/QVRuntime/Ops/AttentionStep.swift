@@ -1,0 +1,106 @@
+import QVKernels
+
+/// Multi-head self-attention core: per head, `scores = q·kᵀ · scale`, masked softmax over keys,
+/// `context = probs · v`. With FP32 inputs both matmuls are FP32; with codes inputs (q, k per head,
+/// v per head transposed) both are integer GEMMs and the probabilities are quantized first.
+struct AttentionStep {
+    /// How the two matmuls run.
+    enum Operands {
+        /// FP32 q, k, v `[tokens, features]`.
+        case float
+        /// Codes; `qkScale` = s_q·s_k·score_scale, `pvScale` = s_p·s_v.
+        case codes(probs: Quantizer, qkScale: Float, pvScale: Float)
+    }
+
+    let q: Int, k: Int, v: Int, mask: Int, output: Int
+    let heads: Int, features: Int
+    let scoreScale: Float
+    let operands: Operands
+
+    var headDim: Int { features / heads }
+
+    init(_ b: OpBinding, heads: Int, scoreScale: Float, probs: Quantizer?) throws(RuntimeError) {
+        try b.expectCounts(inputs: 4...4, outputs: 1, weights: 0...0)
+        q = b.input(0); k = b.input(1); v = b.input(2); mask = b.input(3); output = b.output(0)
+        features = try b.expectFloat(output, role: "output")
+        guard heads > 0, features % heads == 0 else { throw b.error("\(features) features don't split into \(heads) heads") }
+        guard scoreScale.isFinite else { throw b.error("score scale is not finite") }
+        self.heads = heads
+        self.scoreScale = scoreScale
+        try b.expectTokenInt32(mask, role: "mask")
+        for x in [q, k, v] { try b.expectSameRows(x, output) }
+        if b.layouts[q].floatColumns != nil {
+            for (x, role) in [(q, "q"), (k, "k"), (v, "v")] { try b.expectFloat(x, columns: features, role: role) }
+            operands = .float
+            return
+        }
+        func codes(_ x: Int, _ arrangement: CodesArrangement, _ role: String) throws(RuntimeError) -> Quantizer {
+            guard case .codes(let f, let quantizer, let a) = b.layouts[x].elements, f == features, a == arrangement else {
+                throw b.error("\(role) '\(b.layouts[x].name)' must be codes of \(features) features arranged \(arrangement)")
+            }
+            return quantizer
+        }
+        let sq = try codes(q, .headMajor(heads: heads), "q")
+        let sk = try codes(k, .headMajor(heads: heads), "k")
+        let sv = try codes(v, .headMajorTransposed(heads: heads), "v")
+        guard let probs, probs.format.scheme == .unsignedOffset, probs.offset == 0 else {
+            throw b.error("integer attention needs unsigned probability codes with offset 0")
+        }
+        guard sq.offset == 0, sk.offset == 0, sv.offset == 0 else { throw b.error("q, k and v codes must have offset 0") }
+        guard integerGemmSupports(activations: sq.format, weights: sk.format),
+              integerGemmSupports(activations: probs.format, weights: sv.format) else {
+            throw b.error("no integer kernel for q \(sq.format) · k \(sk.format) or probs \(probs.format) · v \(sv.format)")
+        }
+        operands = .codes(probs: probs, qkScale: sq.scale * sk.scale * scoreScale, pvScale: probs.scale * sv.scale)
+    }
+
+    /// Scratch bytes for `tokens` tokens: mask bias, one head's scores, and vᵀ or packed probs.
+    func scratchBytes(tokens: Int) -> Int {
+        let bias = align64(tokens * 4), scores = align64(tokens * tokens * 4)
+        switch operands {
+        case .float: return bias + scores + align64(headDim * tokens * 4)
+        case .codes(let probs, _, _): return bias + scores + tokens * packedRowStride(columns: tokens, format: probs.format)
+        }
+    }
+
+    func run(_ c: StepContext) throws(RuntimeError) {
+        let n = c.tokens, d = headDim
+        let bias = c.maskBias(from: mask, byteOffset: 0)
+        let scores = (c.scratch + align64(n * 4)).assumingMemoryBound(to: Float.self)
+        let rest = c.scratch + align64(n * 4) + align64(n * n * 4)
+        let out = c.floats(output)
+        for h in 0..<heads {
+            switch operands {
+            case .float:
+                floatGemm(a: c.floats(q) + h * d, lda: features, w: c.floats(k) + h * d, ldw: features,
+                          m: n, n: n, k: d, epilogue: Epilogue(scale: .scalar(scoreScale), bias: bias),
+                          output: scores, outputStride: n, path: c.path)
+                softmaxRows(scores, count: n)
+                let vt = rest.assumingMemoryBound(to: Float.self), vh = c.floats(v) + h * d
+                for r in 0..<d { for t in 0..<n { vt[r * n + t] = vh[t * features + r] } }
+                floatGemm(a: scores, lda: n, w: vt, ldw: n, m: n, n: d, k: n,
+                          epilogue: Epilogue(scale: .scalar(1)), output: out + h * d, outputStride: features, path: c.path)
+            case .codes(let probs, let qkScale, let pvScale):
+                do {
+                    try integerGemm(c.codes(q, head: h).readOnly, c.codes(k, head: h).readOnly,
+                                    epilogue: Epilogue(scale: .scalar(qkScale), bias: bias),
+                                    output: scores, outputStride: n, path: c.path)
+                    softmaxRows(scores, count: n)
+                    let packed = MutablePackedMatrix(base: rest, rows: n, columns: n,
+                                                     rowStride: packedRowStride(columns: n, format: probs.format),
+                                                     format: probs.format)
+                    quantizeRows(scores, sourceStride: n, quantizer: probs, into: packed, path: c.path)
+                    try integerGemm(packed.readOnly, c.codes(v, head: h).readOnly,
+                                    epilogue: Epilogue(scale: .scalar(pvScale)),
+                                    output: out + h * d, outputStride: features, path: c.path)
+                } catch {
+                    throw RuntimeError(.invalidGraph, "attention: \(error)")
+                }
+            }
+        }
+    }
+
+    private func softmaxRows(_ scores: UnsafeMutablePointer<Float>, count n: Int) {
+        for i in 0..<n { softmaxInPlace(scores + i * n, count: n) }
+    }
+}
