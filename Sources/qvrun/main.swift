@@ -1,3 +1,39 @@
-import QVRuntime
 import QVCommandLine
-print("qvrun")
+import QVRuntime
+
+let usage = """
+usage: qvrun FILE.qvb --text "…" [--json]
+       qvrun FILE.qvb --input texts.txt [--json]     (one text a line)
+"""
+
+let words = Array(CommandLine.arguments.dropFirst())
+runCommand(program: "qvrun") { () throws(CommandLineError) in
+    if words.contains("-h") || words.contains("--help") { print(usage); return }
+    let args = try Arguments(words, valued: ["--text", "--input"], switches: ["--json"])
+    guard args.positional.count == 1 else { throw .usage("give one .qvb file\n" + usage) }
+    let texts: [String]
+    switch (args.value("--text"), args.value("--input")) {
+    case (let text?, nil):
+        guard !text.allSatisfy(\.isWhitespace) else { throw .usage("--text is empty; give some text to run the model on") }
+        texts = [text]
+    case (nil, let path?): texts = try readTextLines(path: path)
+    case (nil, nil): throw .usage("give --text or --input\n" + usage)
+    default: throw .usage("give --text or --input, not both")
+    }
+    let loaded = try LoadedModel(path: args.positional[0])
+    let session = InferenceSession(model: loaded.model)
+    var embeddings: [[Float]] = []
+    for text in texts {
+        let t0 = monotonicMilliseconds()
+        let output: ModelOutput
+        do { output = try session.run(text: text) } catch { throw CommandLineError(error.message) }
+        let ms = monotonicMilliseconds() - t0
+        if args.has("--json") {
+            print(outputJSON(text: text, output, labels: loaded.model.labels, milliseconds: ms).rendered)
+        } else {
+            print(outputSummary(text: text, output, labels: loaded.model.labels, milliseconds: ms))
+        }
+        if let e = output.embedding { embeddings.append(e) }
+    }
+    if !args.has("--json"), embeddings.count > 1 { print(similarityTable(embeddings)) }
+}

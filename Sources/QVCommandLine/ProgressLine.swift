@@ -1,0 +1,25 @@
+import Glibc
+
+/// Progress for long work, on standard error: rewritten in place on a terminal, one line per
+/// update otherwise (so logs stay readable), never on standard output.
+public struct ProgressLine {
+    private let isTerminal = isatty(2) != 0
+    private let program: String
+
+    /// Progress lines prefixed with `program`.
+    public init(program: String) { self.program = program }
+
+    /// Shows `message`.
+    public func update(_ message: String) {
+        writeStandardError(isTerminal ? "\r\u{1B}[K\(program): \(message)" : "\(program): \(message)\n")
+    }
+
+    /// Ends an in-place line.
+    public func finish() { if isTerminal { writeStandardError("\r\u{1B}[K") } }
+}
+
+/// Writes `text` to standard error unbuffered.
+public func writeStandardError(_ text: String) {
+    var t = text
+    t.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}

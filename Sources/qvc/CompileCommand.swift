@@ -1,0 +1,45 @@
+import Foundation
+import QVCommandLine
+import QVCompiler
+import QVFormat
+
+/// `qvc compile MODEL -o OUT.qvb [--bits …] [--zstd] [--calibration FILE] [--json]`
+func compileCommand(_ words: [String]) throws(CommandLineError) {
+    let args = try Arguments(words, valued: ["-o", "--bits", "--calibration"], switches: ["--zstd", "--json"])
+    guard args.positional.count == 1 else { throw .usage("compile takes one model folder or file, got \(args.positional.count)") }
+    guard let output = args.value("-o") else { throw .usage("compile needs -o OUT.qvb") }
+    let bits = args.value("--bits") ?? "fp32"
+    guard let precision = Precision(rawValue: bits) else {
+        throw .usage("--bits \(bits) is not one of \(Precision.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    var options = CompileOptions(precision: precision, compression: args.has("--zstd") ? .zstd : .none,
+                                 command: (["qvc"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
+    if let path = args.value("--calibration") {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandLineError("cannot read calibration text '\(path)'")
+        }
+        options.calibrationTexts = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
+    }
+    let progress = ProgressLine(program: "qvc")
+    let start = monotonicMilliseconds()
+    let bytes: [UInt8]
+    do {
+        progress.update("reading \(args.positional[0])")
+        let checkpoint = try BertCheckpoint(huggingFaceFolder: args.positional[0])
+        bytes = try Compiler.compile(checkpoint, options: options) { progress.update($0) }
+    } catch {
+        progress.finish()
+        throw CommandLineError(error.message)
+    }
+    progress.update("writing \(output)")
+    try AtomicFile.write(bytes, to: output)
+    progress.finish()
+    let seconds = (monotonicMilliseconds() - start) / 1000
+    if args.has("--json") {
+        print(JSONValue.object([("output", .string(output)), ("precision", .string(precision.rawValue)),
+                                ("bytes", .int(bytes.count)), ("seconds", .double(seconds))]).rendered)
+    } else {
+        print("wrote \(output): \(precision.rawValue), \(bytes.count) bytes in \(String(format: "%.1f", seconds)) s")
+    }
+}
