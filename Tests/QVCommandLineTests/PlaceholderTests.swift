@@ -1,3 +1,0 @@
-import Testing
-@testable import QVCommandLine
-@Test func placeholder() { #expect(Bool(true)) }

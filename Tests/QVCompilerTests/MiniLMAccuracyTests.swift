@@ -1,0 +1,56 @@
+import Testing
+import QVCompiler
+import QVFormat
+import QVKernels
+import QVRuntime
+
+/// End-to-end accuracy of compiled MiniLM-L6 against the numpy reference (tools/bert_reference.py)
+/// on every fixture sentence.
+@Suite(.serialized) struct MiniLMAccuracyTests {
+    @Test func fp32MatchesReferenceOnEverySentence() throws {
+        let refs = try Fixtures.references()
+        #expect(refs.count >= 300)
+        try CompiledMiniLM.withModel(try CompiledMiniLM.image(.fp32)) { model in
+            let session = InferenceSession(model: model)
+            var worst = 1.0
+            for r in refs {
+                let out = try session.run(text: r.text)
+                #expect(out.ids == r.ids, "ids differ for \(r.text.prefix(80))")
+                let c = cosine(try #require(out.embedding), r.embedding)
+                worst = min(worst, c)
+                #expect(c >= 0.9999, "cosine \(c) for \(r.text.prefix(80))")
+            }
+            print("fp32 vs reference: worst cosine \(worst) over \(refs.count) sentences")
+        }
+    }
+
+    @Test func w8a8StaysClose() throws {
+        let refs = try Fixtures.references()
+        try CompiledMiniLM.withModel(try CompiledMiniLM.image(.w8a8)) { model in
+            let session = InferenceSession(model: model)
+            var worst = 1.0, sum = 0.0
+            for r in refs {
+                let c = cosine(try #require(try session.run(text: r.text).embedding), r.embedding)
+                worst = min(worst, c); sum += c
+                #expect(c >= 0.99, "w8a8 cosine \(c) for \(r.text.prefix(80))")
+            }
+            print("w8a8 vs reference: worst cosine \(worst), mean \(sum / Double(refs.count))")
+        }
+    }
+
+    @Test(arguments: [Precision.w2a2, .w1a1])
+    func lowBitCosineIsReported(_ precision: Precision) throws {
+        let refs = try Fixtures.references()
+        try CompiledMiniLM.withModel(try CompiledMiniLM.image(precision)) { model in
+            let session = InferenceSession(model: model)
+            var worst = 1.0, sum = 0.0
+            for r in refs {
+                let e = try #require(try session.run(text: r.text).embedding)
+                #expect(e.allSatisfy(\.isFinite))
+                let c = cosine(e, r.embedding)
+                worst = min(worst, c); sum += c
+            }
+            print("\(precision.rawValue) (PTQ) vs reference: worst cosine \(worst), mean \(sum / Double(refs.count))")
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import QVCompiler
-@Test func placeholder() { #expect(Bool(true)) }

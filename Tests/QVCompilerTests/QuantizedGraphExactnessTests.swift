@@ -1,0 +1,81 @@
+import Testing
+import QVCompiler
+import QVFormat
+import QVKernels
+import QVRuntime
+
+/// The fast runtime against the plain scalar reference interpreter of the *same* quantized
+/// graph: every code value identical (so every integer accumulator behind it is identical),
+/// every FP32 value and the final embedding within 1e-5 relative.
+@Suite(.serialized) struct QuantizedGraphExactnessTests {
+    static let texts = [
+        "A man is playing a guitar on a small stage.",
+        "I just don't trust my life in google's hands #driverless cars",
+        "Quantum computers use qubits; can they break RSA-2048 by 2030??? 🤔 https://example.com/q?x=1",
+        "ok",
+    ]
+
+    @Test(arguments: [Precision.w1a1, .w2a2, .w8a8])
+    func fastPathEqualsScalarReference(_ precision: Precision) throws {
+        try CompiledMiniLM.withModel(try CompiledMiniLM.image(precision)) { model in
+            let session = InferenceSession(model: model, path: .portable)
+            let reference = ReferenceExecutor(model: model)
+            for text in Self.texts {
+                let ids = model.tokenizer.encode(text)
+                var fast: [Int: Snapshot] = [:], slow: [Int: Snapshot] = [:]
+                let a = try session.run(ids: ids) { fast[$0] = Snapshot($1) }
+                let b = try reference.run(ids: ids) { slow[$0] = Snapshot($1) }
+                #expect(fast.keys.sorted() == slow.keys.sorted())
+                var codeValues = 0
+                for (v, f) in fast {
+                    let name = model.metadata.values[v].name
+                    switch (f, slow[v]) {
+                    case (.codes(let x), .codes(let y)?):
+                        codeValues += 1
+                        #expect(x == y, "codes of '\(name)' differ at \(zip(x, y).firstIndex { $0 != $1 } ?? -1)")
+                    case (.floats(let x), .floats(let y)?):
+                        #expect(x.count == y.count)
+                        let worst = zip(x, y).map { Double(abs($0 - $1)) / max(Double(abs($1)), 1e-3) }.max() ?? 0
+                        #expect(worst <= 1e-5, "'\(name)' differs by \(worst) relative")
+                    default:
+                        Issue.record("value '\(name)' has different kinds")
+                    }
+                }
+                #expect(codeValues > 0)
+                let ea = try #require(a.embedding), eb = try #require(b.embedding)
+                for i in ea.indices { #expect(abs(ea[i] - eb[i]) <= 1e-5 * max(abs(eb[i]), 1e-3)) }
+            }
+        }
+    }
+}
+
+/// A copy of an observed value.
+enum Snapshot {
+    case floats([Float])
+    case codes([Int32])
+
+    init(_ s: ValueSnapshot) {
+        switch s {
+        case .floats(let f): self = .floats(Array(f))
+        case .int32s(let i): self = .codes(Array(i))
+        case .codes(let c): self = .codes(c)
+        }
+    }
+}
+
+/// Packed linear weights take exactly 1/32 (binary) and 1/16 (2-bit) of their FP32 bytes.
+@Test(arguments: [(Precision.w1a1, 32), (.w2a2, 16), (.w8a8, 4)])
+func packedLinearWeightsTakeTheirShareOfFP32(_ precision: Precision, _ ratio: Int) throws {
+    let image = try CompiledMiniLM.image(precision)
+    try CompiledMiniLM.withModel(image) { model in
+        var packed = 0, fp32 = 0
+        for op in model.metadata.ops {
+            guard case .linear = op.attributes, let w = op.weights.first else { continue }
+            let t = model.metadata.tensors[w]
+            packed += t.size
+            fp32 += t.shape.reduce(1, *) * 4
+        }
+        #expect(fp32 > 0)
+        #expect(packed * ratio == fp32, "linear weights: \(packed) bytes vs \(fp32) FP32 bytes")
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, checks the generated FlatBuffers header is
+# current, makes the reference fixtures (cached), builds release and runs every test.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+tools/setup.sh
+tools/check-generated.sh
+export QV_MINILM_DIR="$(tools/minilm-dir.sh)"
+tools/make-fixtures.sh
+swift build -c release
+export QV_BIN_DIR="$root/.build/release"
+swift test -c release -Xswiftc -enable-testing "$@"
