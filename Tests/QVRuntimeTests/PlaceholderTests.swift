@@ -1,3 +1,0 @@
-import Testing
-@testable import QVRuntime
-@Test func placeholder() { #expect(Bool(true)) }
