@@ -11,8 +11,18 @@ mkdir -p "$out"
 key="$(cat "$root/Tests/Fixtures/sentences.jsonl" "$root/tools/bert_reference.py" "$model/config.json" | sha256sum | cut -c1-16)"
 target="$out/minilm-reference.jsonl"
 if [ ! -s "$target" ] || [ "$(cat "$target.key" 2>/dev/null)" != "$key" ]; then
-    echo "fixtures: computing reference embeddings for $(wc -l < "$root/Tests/Fixtures/sentences.jsonl") sentences" >&2
-    python3 "$root/tools/bert_reference.py" "$model" "$root/Tests/Fixtures/sentences.jsonl" "$target.tmp"
+    # sentences.jsonl holds JSON strings and {"repeat", "times"} recipes for ~100k-character
+    # texts; expand the recipes so the long texts get reference embeddings (truncated) too.
+    python3 - "$root/Tests/Fixtures/sentences.jsonl" "$out/texts.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in f:
+        item = json.loads(line)
+        text = item if isinstance(item, str) else item["repeat"] * item["times"]
+        out.write(json.dumps(text, ensure_ascii=False) + "\n")
+PY
+    echo "fixtures: computing reference embeddings for $(wc -l < "$out/texts.jsonl") texts" >&2
+    python3 "$root/tools/bert_reference.py" "$model" "$out/texts.jsonl" "$target.tmp"
     mv "$target.tmp" "$target"
     echo "$key" > "$target.key"
 fi
