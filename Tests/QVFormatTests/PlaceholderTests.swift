@@ -1,3 +1,0 @@
-import Testing
-@testable import QVFormat
-@Test func placeholder() { #expect(Bool(true)) }
