@@ -127,7 +127,8 @@ struct QVBDecoder {
             unkId: Int(try table.integer(F.unkId, default: UInt32(0))),
             clsId: Int(try table.integer(F.clsId, default: UInt32(0))),
             sepId: Int(try table.integer(F.sepId, default: UInt32(0))),
-            padId: Int(try table.integer(F.padId, default: UInt32(0))))
+            padId: Int(try table.integer(F.padId, default: UInt32(0))),
+            specialIds: try integers(table, F.specialIds, as: UInt32.self))
     }
 
     private mutating func bert(_ table: FlatBufferTable) throws(FlatBufferError) -> QVB.BertConfig {

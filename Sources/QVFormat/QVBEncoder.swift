@@ -174,7 +174,9 @@ struct QVBEncoder {
         typealias F = QVBSchema.Tokenizer
         let vocab = builder.createVector(offsets: tokenizer.vocab.map { builder.createString($0) })
         let prefix = builder.createString(tokenizer.continuingPrefix)
+        let special = builder.createVector(try tokenizer.specialIds.map { id throws(QVBError) in try uint32(id, "tokenizer special id") })
         builder.startTable()
+        builder.add(F.specialIds, special)
         builder.add(F.vocab, vocab)
         builder.add(F.continuingPrefix, prefix)
         builder.add(F.maxInputCharsPerWord, try uint32(tokenizer.maxInputCharsPerWord, "tokenizer max_input_chars_per_word"), default: 100)

@@ -25,12 +25,15 @@ extension QVB {
         public var sepId: Int
         /// Id of the padding token.
         public var padId: Int
+        /// Ids of the special tokens Hugging Face matches literally in raw text before
+        /// normalising it (e.g. "[MASK]" typed in a tweet becomes the mask token).
+        public var specialIds: [Int]
 
         /// Creates a tokenizer description; the defaults are BERT's.
         public init(vocab: [String], lowercase: Bool = true, stripAccents: Bool = true,
                     handleChineseChars: Bool = true, cleanText: Bool = true,
                     continuingPrefix: String = "##", maxInputCharsPerWord: Int = 100,
-                    maxLength: Int, unkId: Int, clsId: Int, sepId: Int, padId: Int) {
+                    maxLength: Int, unkId: Int, clsId: Int, sepId: Int, padId: Int, specialIds: [Int] = []) {
             self.vocab = vocab
             self.lowercase = lowercase
             self.stripAccents = stripAccents
@@ -43,6 +46,7 @@ extension QVB {
             self.clsId = clsId
             self.sepId = sepId
             self.padId = padId
+            self.specialIds = specialIds
         }
     }
 

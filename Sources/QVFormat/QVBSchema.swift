@@ -22,7 +22,7 @@ enum QVBSchema {
     enum Op: Int, FlatBufferField { case name, attributesType, attributes, inputs, outputs, weights }
     enum Tokenizer: Int, FlatBufferField {
         case vocab, lowercase, stripAccents, handleChineseChars, cleanText, continuingPrefix
-        case maxInputCharsPerWord, maxLength, unkId, clsId, sepId, padId
+        case maxInputCharsPerWord, maxLength, unkId, clsId, sepId, padId, specialIds
     }
     enum BertConfig: Int, FlatBufferField {
         case hidden, layers, heads, intermediate, vocabSize, maxPositions, typeVocabSize

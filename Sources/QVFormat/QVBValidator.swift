@@ -193,7 +193,7 @@ struct QVBValidator {
 
     private func check(_ tokenizer: QVB.Tokenizer) throws(QVBInconsistency) {
         let ids = [("unk_id", tokenizer.unkId), ("cls_id", tokenizer.clsId), ("sep_id", tokenizer.sepId),
-                   ("pad_id", tokenizer.padId)]
+                   ("pad_id", tokenizer.padId)] + tokenizer.specialIds.map { ("special id", $0) }
         for (name, id) in ids where !tokenizer.vocab.indices.contains(id) {
             throw QVBInconsistency("tokenizer \(name) is \(id), but the vocabulary has \(tokenizer.vocab.count) tokens")
         }

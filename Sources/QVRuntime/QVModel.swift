@@ -50,10 +50,10 @@ public final class QVModel {
             return i
         }
         let io = m.io
-        self.io = IO(ids: try index(io.inputIDs, "input ids"), tokenTypes: try index(io.tokenTypes, "token types"),
+        self.io = IO(ids: try index(io.inputIds, "input ids"), tokenTypes: try index(io.tokenTypes, "token types"),
                      mask: try index(io.mask, "mask"),
-                     embedding: io.embedding >= 0 ? try index(io.embedding, "embedding") : nil,
-                     logits: io.logits >= 0 ? try index(io.logits, "logits") : nil)
+                     embedding: try io.embedding.map { i throws(RuntimeError) in try index(i, "embedding") },
+                     logits: try io.logits.map { i throws(RuntimeError) in try index(i, "logits") })
         guard self.io.embedding != nil || self.io.logits != nil else {
             throw RuntimeError(.invalidGraph, "the model declares neither an embedding nor logits output")
         }
@@ -64,12 +64,15 @@ public final class QVModel {
             throw RuntimeError(.invalidGraph, "model output '\(layouts[v].name)' must be one FP32 row")
         }
 
-        let t = m.tokenizer
+        guard let t = m.tokenizer else {
+            throw RuntimeError(.invalidGraph, "the model has no tokenizer; recompile it with qvc from a folder with vocab.txt")
+        }
         let options = WordPieceOptions(
             lowercase: t.lowercase, stripAccents: t.stripAccents, handleChineseChars: t.handleChineseChars,
             cleanText: t.cleanText, continuingPrefix: t.continuingPrefix,
             maxInputCharsPerWord: Int(t.maxInputCharsPerWord), maxLength: Int(t.maxLength),
-            unkID: Int32(t.unkID), clsID: Int32(t.clsID), sepID: Int32(t.sepID), padID: Int32(t.padID))
+            unkID: Int32(t.unkId), clsID: Int32(t.clsId), sepID: Int32(t.sepId), padID: Int32(t.padId),
+            specialTokenIDs: t.specialIds.map { Int32($0) })
         tokenizer = WordPieceTokenizer(vocabulary: t.vocab, options: options)
         var limit = Int(t.maxLength)
         for case .embedding(let e) in steps { limit = min(limit, e.position.rows) }

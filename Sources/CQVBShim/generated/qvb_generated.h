@@ -1377,7 +1377,8 @@ struct Tokenizer FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
     VT_UNK_ID = 20,
     VT_CLS_ID = 22,
     VT_SEP_ID = 24,
-    VT_PAD_ID = 26
+    VT_PAD_ID = 26,
+    VT_SPECIAL_IDS = 28
   };
   const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>> *vocab() const {
     return GetPointer<const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>> *>(VT_VOCAB);
@@ -1415,6 +1416,9 @@ struct Tokenizer FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   uint32_t pad_id() const {
     return GetField<uint32_t>(VT_PAD_ID, 0);
   }
+  const flatbuffers::Vector<uint32_t> *special_ids() const {
+    return GetPointer<const flatbuffers::Vector<uint32_t> *>(VT_SPECIAL_IDS);
+  }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyOffset(verifier, VT_VOCAB) &&
@@ -1432,6 +1436,8 @@ struct Tokenizer FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
            VerifyField<uint32_t>(verifier, VT_CLS_ID, 4) &&
            VerifyField<uint32_t>(verifier, VT_SEP_ID, 4) &&
            VerifyField<uint32_t>(verifier, VT_PAD_ID, 4) &&
+           VerifyOffset(verifier, VT_SPECIAL_IDS) &&
+           verifier.VerifyVector(special_ids()) &&
            verifier.EndTable();
   }
 };
@@ -1476,6 +1482,9 @@ struct TokenizerBuilder {
   void add_pad_id(uint32_t pad_id) {
     fbb_.AddElement<uint32_t>(Tokenizer::VT_PAD_ID, pad_id, 0);
   }
+  void add_special_ids(flatbuffers::Offset<flatbuffers::Vector<uint32_t>> special_ids) {
+    fbb_.AddOffset(Tokenizer::VT_SPECIAL_IDS, special_ids);
+  }
   explicit TokenizerBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
     start_ = fbb_.StartTable();
@@ -1500,8 +1509,10 @@ inline flatbuffers::Offset<Tokenizer> CreateTokenizer(
     uint32_t unk_id = 0,
     uint32_t cls_id = 0,
     uint32_t sep_id = 0,
-    uint32_t pad_id = 0) {
+    uint32_t pad_id = 0,
+    flatbuffers::Offset<flatbuffers::Vector<uint32_t>> special_ids = 0) {
   TokenizerBuilder builder_(_fbb);
+  builder_.add_special_ids(special_ids);
   builder_.add_pad_id(pad_id);
   builder_.add_sep_id(sep_id);
   builder_.add_cls_id(cls_id);
@@ -1530,9 +1541,11 @@ inline flatbuffers::Offset<Tokenizer> CreateTokenizerDirect(
     uint32_t unk_id = 0,
     uint32_t cls_id = 0,
     uint32_t sep_id = 0,
-    uint32_t pad_id = 0) {
+    uint32_t pad_id = 0,
+    const std::vector<uint32_t> *special_ids = nullptr) {
   auto vocab__ = vocab ? _fbb.CreateVector<flatbuffers::Offset<flatbuffers::String>>(*vocab) : 0;
   auto continuing_prefix__ = continuing_prefix ? _fbb.CreateString(continuing_prefix) : 0;
+  auto special_ids__ = special_ids ? _fbb.CreateVector<uint32_t>(*special_ids) : 0;
   return qv::fb::CreateTokenizer(
       _fbb,
       vocab__,
@@ -1546,7 +1559,8 @@ inline flatbuffers::Offset<Tokenizer> CreateTokenizerDirect(
       unk_id,
       cls_id,
       sep_id,
-      pad_id);
+      pad_id,
+      special_ids__);
 }
 
 /// Configuration of a BERT-family encoder.

@@ -123,7 +123,12 @@ extension BertCheckpoint {
             throw CompileError("\(path): cannot read the vocabulary; the BERT folder needs vocab.txt")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw CompileError("\(path): not UTF-8") }
-        var lines = text.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+        // As Hugging Face reads vocab.txt: one token a line, trailing whitespace removed.
+        var lines = text.components(separatedBy: "\n").map { line -> String in
+            var s = Substring(line)
+            while let last = s.last, last.isWhitespace { s.removeLast() }
+            return String(s)
+        }
         if lines.last == "" { lines.removeLast() }
         guard !lines.isEmpty else { throw CompileError("\(path): the vocabulary is empty") }
         return lines

@@ -64,6 +64,12 @@ extension BertCheckpoint {
                 maxChars = m.int("max_input_chars_per_word") ?? maxChars
             }
         }
+        // Special tokens: tokenizer.json's added tokens marked special, else BERT's five.
+        var special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].compactMap { vocab.firstIndex(of: $0) }
+        if let tj = try JSONFile.read(folder + "/tokenizer.json"), let added = tj.object["added_tokens"] as? [[String: Any]] {
+            special = added.filter { ($0["special"] as? Bool) == true }.compactMap { ($0["id"] as? NSNumber)?.intValue }
+                .filter { vocab.indices.contains($0) }
+        }
         var maxLength = maxPositions
         if let s = sentenceMaxLength { maxLength = min(maxLength, s) }
         else if let m = tc?.int("model_max_length"), m > 0 { maxLength = min(maxLength, m) }
@@ -76,6 +82,7 @@ extension BertCheckpoint {
         return QVB.Tokenizer(vocab: vocab, lowercase: lowercase, stripAccents: stripAccents ?? lowercase,
                              handleChineseChars: chinese, cleanText: clean, continuingPrefix: prefix,
                              maxInputCharsPerWord: maxChars, maxLength: maxLength,
-                             unkID: try id("[UNK]"), clsID: try id("[CLS]"), sepID: try id("[SEP]"), padID: try id("[PAD]"))
+                             unkId: try id("[UNK]"), clsId: try id("[CLS]"), sepId: try id("[SEP]"), padId: try id("[PAD]"),
+                             specialIds: special)
     }
 }

@@ -49,7 +49,7 @@ struct BertLowering {
             embedding = g.value("embedding", shape: [1, hidden])
             g.op("normalize", .l2Normalize(epsilon: 1e-12), inputs: [pooled], outputs: [embedding])
         }
-        return (g, QVB.ModelIO(inputIDs: ids, tokenTypes: types, mask: mask, embedding: embedding, logits: -1))
+        return (g, QVB.ModelIO(inputIds: ids, tokenTypes: types, mask: mask, embedding: embedding))
     }
 
     private func encoderLayer(_ g: GraphBuilder, _ l: Int, _ layer: BertCheckpoint.Layer, input h: Int, mask: Int) throws(CompileError) -> Int {
