@@ -3,7 +3,8 @@
 /// multiply-adds runs over K in `SIMD8` chunks. Accumulators are only ever reduced, so on x86
 /// LLVM forms `pmaddwd`; on ARM64, widening multiply-accumulates.
 
-/// Rows of activations per tile, and of weights per tile.
+/// Rows of activations per tile, and of weights per tile (2×4 keeps the eight accumulators and
+/// operands within SSE2's sixteen vector registers).
 private let activationTileRows = 2
 private let weightTileRows = 4
 /// Bytes of decoded weights per block.
@@ -40,7 +41,8 @@ func multiBitGemmPortable(_ a: PackedMatrix, _ w: PackedMatrix, into destination
 }
 
 /// Dot products of two activation rows with four weight rows over `chunks` chunks of 8 codes.
-@inline(__always)
+/// Kept out of line: inlined into the caller, LLVM loses the `pmaddwd` pattern.
+@inline(never)
 private func multiplyTile(_ a: UnsafeRawPointer, _ w: UnsafeRawPointer, chunks: Int) -> (SIMD4<Int32>, SIMD4<Int32>) {
     @inline(__always)
     func products(_ x: SIMD8<Int16>, _ y: SIMD8<Int16>) -> SIMD8<Int32> {
@@ -81,14 +83,48 @@ private struct DecodedPanels {
     /// Decodes rows `firstRow ..< firstRow + panelRows` of `matrix` into panel `index`.
     func fill(_ index: Int, from matrix: PackedMatrix, firstRow: Int) {
         let target = storage + index * panelRows * chunks * 8
-        target.update(repeating: 0, count: panelRows * chunks * 8)
-        for lane in 0..<min(panelRows, matrix.rows - firstRow) {
-            for column in 0..<matrix.columns {
-                let code = Int16(truncatingIfNeeded: matrix.code(row: firstRow + lane, column: column))
-                target[((column / 8) * panelRows + lane) * 8 + column % 8] = code
+        let rows = max(0, min(panelRows, matrix.rows - firstRow))
+        if rows < panelRows { target.update(repeating: 0, count: panelRows * chunks * 8) }
+        let decoder = ChunkDecoder(matrix.format)
+        let validInLast = matrix.columns - (chunks - 1) * 8
+        let lastMask = SIMD8<Int16>().replacing(with: -1, where: SIMD8(0, 1, 2, 3, 4, 5, 6, 7) .< Int16(validInLast))
+        for lane in 0..<rows {
+            let start = matrix.rowStart(firstRow + lane)
+            for chunk in 0..<chunks {
+                var codes = decoder.codes(start, chunk: chunk)
+                if chunk == chunks - 1 { codes &= lastMask }
+                UnsafeMutableRawPointer(target + (chunk * panelRows + lane) * 8).storeBytes(of: codes, as: SIMD8<Int16>.self)
             }
         }
     }
 
     func deallocate() { storage.deallocate() }
+}
+
+/// Decodes chunk c (codes 8c ..< 8c + 8) of a packed 2- or 8-bit row into Int16 codes.
+private struct ChunkDecoder {
+    private let bits: Int
+    private let signExtends: Bool
+    /// Added to 2-bit fields: sub-byte signed codes are stored biased by −codeMin.
+    private let fieldBias: Int16
+
+    init(_ format: QuantFormat) {
+        bits = format.bits
+        signExtends = format.bits == 8 && format.scheme == .signedSymmetric
+        fieldBias = format.bits < 8 && format.scheme == .signedSymmetric ? Int16(format.codeMin) : 0
+    }
+
+    @inline(__always)
+    func codes(_ row: UnsafeRawPointer, chunk: Int) -> SIMD8<Int16> {
+        if bits == 8 {
+            let bytes = row.loadUnaligned(fromByteOffset: chunk * 8, as: SIMD8<UInt8>.self)
+            return signExtends ? SIMD8<Int16>(truncatingIfNeeded: unsafeBitCast(bytes, to: SIMD8<Int8>.self))
+                               : SIMD8<Int16>(truncatingIfNeeded: bytes)
+        }
+        let first = row.load(fromByteOffset: chunk * 2, as: UInt8.self)
+        let second = row.load(fromByteOffset: chunk * 2 + 1, as: UInt8.self)
+        let bytes = SIMD8<UInt8>(first, first, first, first, second, second, second, second)
+        let fields = (bytes &>> SIMD8<UInt8>(0, 2, 4, 6, 0, 2, 4, 6)) & 3
+        return SIMD8<Int16>(truncatingIfNeeded: fields) &+ fieldBias
+    }
 }
