@@ -1,3 +1,0 @@
-import Testing
-@testable import QVKernels
-@Test func placeholder() { #expect(Bool(true)) }
