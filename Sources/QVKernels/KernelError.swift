@@ -20,7 +20,7 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
                 + "both operands must be stored K-major with the same K"
         case let .invalidLayout(operand, rows, columns, rowStride):
             return "integerGemm: operand \(operand) has \(rows) rows × \(columns) columns with row stride "
-                + "\(rowStride) bytes; sizes must be non-negative and the stride a multiple of 64 that "
+                + "\(rowStride) bytes; sizes must be non-negative and the stride a multiple of \(packedRowAlignment) that "
                 + "holds a packed row (use packedRowStride(columns:format:))"
         }
     }

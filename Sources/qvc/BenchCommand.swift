@@ -24,7 +24,7 @@ func benchCommand(_ words: [String]) throws(CommandLineError) {
     var samples: [Double] = []
     for i in 0..<(warmup + runs) {
         let t0 = monotonicMilliseconds()
-        do { _ = try session.run(ids: ids) } catch { throw CommandLineError(error.message) }
+        do throws(RuntimeError) { _ = try session.run(ids: ids) } catch { throw CommandLineError(error.message) }
         if i >= warmup { samples.append(monotonicMilliseconds() - t0) }
     }
     let s = LatencySummary(samples)

@@ -39,7 +39,7 @@ func inspectCommand(_ words: [String]) throws(CommandLineError) {
             ("format_version", .int(Int(m.formatVersion))), ("precision", .string(m.precision)),
             ("producer", .string("\(m.producer.name) \(m.producer.version)")), ("source", .string(m.producer.source)),
             ("hidden", .int(m.bert?.hidden ?? 0)), ("layers", .int(m.bert?.layers ?? 0)), ("heads", .int(m.bert?.heads ?? 0)),
-            ("vocab", .int(m.tokenizer.vocab.count)), ("max_tokens", .int(loaded.model.maxTokens)),
+            ("vocab", .int(loaded.model.tokenizer.vocabularySize)), ("max_tokens", .int(loaded.model.maxTokens)),
             ("tensor_bytes", .int(tensorBytes)),
             ("linear_weight_bytes", .int(linearBytes)), ("linear_weight_fp32_bytes", .int(linearFP32)),
             ("linear_weight_compression", .double(ratio)),
@@ -50,7 +50,7 @@ func inspectCommand(_ words: [String]) throws(CommandLineError) {
     }
     print("\(args.positional[0]): qvb v\(m.formatVersion), \(m.precision), \(loaded.mapping.bytes.count) bytes, made by \(m.producer.name) \(m.producer.version) from \(m.producer.source)")
     if let b = m.bert {
-        print("bert: hidden \(b.hidden), \(b.layers) layers, \(b.heads) heads, intermediate \(b.intermediate), pooling \(b.pooling)\(b.normalize ? " + normalize" : ""), vocab \(m.tokenizer.vocab.count), max \(loaded.model.maxTokens) tokens")
+        print("bert: hidden \(b.hidden), \(b.layers) layers, \(b.heads) heads, intermediate \(b.intermediate), pooling \(b.pooling)\(b.normalize ? " + normalize" : ""), vocab \(loaded.model.tokenizer.vocabularySize), max \(loaded.model.maxTokens) tokens")
     }
     print("ops: " + opCounts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
     print("sections:")

@@ -26,7 +26,7 @@ runCommand(program: "qvrun") { () throws(CommandLineError) in
     for text in texts {
         let t0 = monotonicMilliseconds()
         let output: ModelOutput
-        do { output = try session.run(text: text) } catch { throw CommandLineError(error.message) }
+        do throws(RuntimeError) { output = try session.run(text: text) } catch { throw CommandLineError(error.message) }
         let ms = monotonicMilliseconds() - t0
         if args.has("--json") {
             print(outputJSON(text: text, output, labels: loaded.model.labels, milliseconds: ms).rendered)

@@ -26,14 +26,13 @@ enum CLI {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: program.contains("/") ? program : binDir + "/" + program)
         p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
+        // Output goes to files, not pipes, so a chatty process can never block on a full pipe.
+        let dir = try temporaryFolder()
+        _ = FileManager.default.createFile(atPath: dir + "/out", contents: nil)
+        _ = FileManager.default.createFile(atPath: dir + "/err", contents: nil)
+        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/out"))
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/err"))
         try p.run()
-        var stdoutData = Data(), stderrData = Data()
-        let group = DispatchGroup()
-        group.enter(); DispatchQueue.global().async { stdoutData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter(); DispatchQueue.global().async { stderrData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning && Date() < deadline { usleep(10_000) }
         if p.isRunning {
@@ -41,7 +40,9 @@ enum CLI {
             Issue.record("\(program) \(arguments) hung for \(timeout) s")
         }
         p.waitUntilExit()
-        group.wait()
+        let stdoutData = FileManager.default.contents(atPath: dir + "/out") ?? Data()
+        let stderrData = FileManager.default.contents(atPath: dir + "/err") ?? Data()
+        try? FileManager.default.removeItem(atPath: dir)
         #expect(p.terminationReason == .exit, "\(program) \(arguments) crashed (signal \(p.terminationStatus))")
         return Result(status: p.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
                       stderr: String(decoding: stderrData, as: UTF8.self))

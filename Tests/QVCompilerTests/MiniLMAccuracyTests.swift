@@ -46,7 +46,7 @@ import QVRuntime
             var worst = 1.0, sum = 0.0
             for r in refs {
                 let e = try #require(try session.run(text: r.text).embedding)
-                #expect(e.allSatisfy(\.isFinite))
+                #expect(e.allSatisfy { $0.isFinite })
                 let c = cosine(e, r.embedding)
                 worst = min(worst, c); sum += c
             }

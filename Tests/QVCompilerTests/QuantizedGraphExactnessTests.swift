@@ -32,7 +32,7 @@ import QVRuntime
                     switch (f, slow[v]) {
                     case (.codes(let x), .codes(let y)?):
                         codeValues += 1
-                        #expect(x == y, "codes of '\(name)' differ at \(zip(x, y).firstIndex { $0 != $1 } ?? -1)")
+                        #expect(x == y, "codes of '\(name)' differ at \(x.indices.first { x[$0] != y[$0] } ?? -1)")
                     case (.floats(let x), .floats(let y)?):
                         #expect(x.count == y.count)
                         let worst = zip(x, y).map { Double(abs($0 - $1)) / max(Double(abs($1)), 1e-3) }.max() ?? 0

@@ -5,10 +5,15 @@
 /// `QuantFormat`). Bytes after the last field, up to `rowStride`, hold `format.paddingField` in
 /// every field slot. Kernels never read padding fields as data.
 
+/// Alignment of packed rows in bytes: whole 64-bit words and 16-byte vectors stay inside a row,
+/// and rows of K = 128·j codes (every transformer width) carry no padding at all, so 1-bit and
+/// 2-bit weights take exactly 1/32 and 1/16 of their FP32 bytes.
+public let packedRowAlignment = 16
+
 /// Bytes one packed row takes in memory: `format.packedBytes(count: columns)` rounded up to a
-/// multiple of 64, so that every row starts on a cache line and wide loads stay inside the row.
+/// multiple of `packedRowAlignment`.
 public func packedRowStride(columns: Int, format: QuantFormat) -> Int {
-    (format.packedBytes(count: max(0, columns)) + 63) / 64 * 64
+    (format.packedBytes(count: max(0, columns)) + packedRowAlignment - 1) / packedRowAlignment * packedRowAlignment
 }
 
 /// A read-only view of `rows` packed rows of `columns` codes each.
@@ -53,7 +58,7 @@ public struct PackedMatrix {
 
     /// The layout error that makes this matrix unsafe for the kernels to read, if any.
     func layoutError(operand: String) -> KernelError? {
-        let valid = rows >= 0 && columns >= 0 && rowStride >= 0 && rowStride % 64 == 0
+        let valid = rows >= 0 && columns >= 0 && rowStride >= 0 && rowStride % packedRowAlignment == 0
             && rowStride >= format.packedBytes(count: columns)
         return valid ? nil
             : .invalidLayout(operand: operand, rows: rows, columns: columns, rowStride: rowStride)

@@ -22,7 +22,8 @@ struct AttentionStep {
     init(_ b: OpBinding, heads: Int, scoreScale: Float, probs: Quantizer?) throws(RuntimeError) {
         try b.expectCounts(inputs: 4...4, outputs: 1, weights: 0...0)
         q = b.input(0); k = b.input(1); v = b.input(2); mask = b.input(3); output = b.output(0)
-        features = try b.expectFloat(output, role: "output")
+        let features = try b.expectFloat(output, role: "output")
+        self.features = features
         guard heads > 0, features % heads == 0 else { throw b.error("\(features) features don't split into \(heads) heads") }
         guard scoreScale.isFinite else { throw b.error("score scale is not finite") }
         self.heads = heads

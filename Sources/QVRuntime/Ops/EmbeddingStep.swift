@@ -33,7 +33,8 @@ struct EmbeddingStep {
         ids = b.input(0); types = b.input(1); output = b.output(0)
         try b.expectTokenInt32(ids, role: "ids")
         try b.expectTokenInt32(types, role: "token types")
-        width = try b.expectFloat(output, role: "output")
+        let width = try b.expectFloat(output, role: "output")
+        self.width = width
         try b.expectSameRows(ids, output)
         func table(_ i: Int) throws(RuntimeError) -> Table {
             let t = b.weight(i)
