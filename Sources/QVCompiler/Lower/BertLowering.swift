@@ -64,7 +64,7 @@ struct BertLowering {
             let qc = try quantized(g, q, point: CalibrationPoint.query(l), layout: .headMajor, format: format)
             let kc = try quantized(g, k, point: CalibrationPoint.key(l), layout: .headMajor, format: format)
             let vc = try quantized(g, v, point: CalibrationPoint.value(l), layout: .headMajorTransposed, format: format)
-            let probs = try activation(CalibrationPoint.probabilities(l), probsFormat, zeroOffset: true)
+            let probs = ScaleSearch.probabilityQuantizer(for: samples[CalibrationPoint.probabilities(l)] ?? [], format: probsFormat)
             g.op(p + "attention.self", .attention(heads: heads, scoreScale: scoreScale, probs: QVB.Quantization(probs)),
                  inputs: [qc, kc, vc, mask], outputs: [context])
         } else {
@@ -86,11 +86,12 @@ struct BertLowering {
 
     /// The MSE-best quantizer of `format` for the samples seen at `point`. Attention operands
     /// (`zeroOffset`) keep offset 0 so the attention matmuls need no correction terms.
+    /// GELU outputs (`CalibrationPoint.isGELU`) take an MSE-clipped range at every width.
     private func activation(_ point: String, _ format: QuantFormat, zeroOffset: Bool = false) throws(CompileError) -> Quantizer {
         guard let observed = samples[point], !observed.isEmpty else {
             throw CompileError("calibration saw no values at '\(point)'; pass calibration text with --calibration")
         }
-        return ScaleSearch.quantizer(for: observed, format: format, zeroOffset: zeroOffset)
+        return ScaleSearch.quantizer(for: observed, format: format, zeroOffset: zeroOffset, clip: CalibrationPoint.isGELU(point))
     }
 
     /// `value` as codes (a Quantize op), or `value` itself at FP32.
@@ -159,4 +160,5 @@ enum CalibrationPoint {
     static func context(_ l: Int) -> String { "encoder.layer.\(l).attention.context" }
     static func attentionNorm(_ l: Int) -> String { "encoder.layer.\(l).attention.output.normed" }
     static func gelu(_ l: Int) -> String { "encoder.layer.\(l).intermediate.gelu" }
+    static func isGELU(_ point: String) -> Bool { point.hasSuffix(".intermediate.gelu") }
 }

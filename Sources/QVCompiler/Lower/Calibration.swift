@@ -31,7 +31,8 @@ struct Calibration {
                         if name.hasSuffix(".attention.self.query.out") { lastQuery = Array(x) }
                         if name.hasSuffix(".attention.self.key.out") {
                             let probsName = String(name.dropLast(".key.out".count)) + ".probs"
-                            collected[probsName, default: []] += Calibration.probabilities(query: lastQuery, key: Array(x), heads: heads, hidden: hidden)
+                            let probs = Calibration.probabilities(query: lastQuery, key: Array(x), heads: heads, hidden: hidden)
+                            collected[probsName, default: []] += probs.withUnsafeBufferPointer { Calibration.strided($0, every: 7) }
                         }
                     }
                     progress("calibrating \(i + 1)/\(texts.count)")
@@ -48,9 +49,11 @@ struct Calibration {
         samples = collected.mapValues { ScaleSearch.subsample($0, limit: Calibration.samplesPerPoint) }
     }
 
-    /// Every `n`-th element of `x`.
+    /// Every `n`-th element of `x`, plus its smallest and largest (rare outlier features set
+    /// the 8-bit ranges, so they must survive sampling).
     static func strided(_ x: UnsafeBufferPointer<Float>, every n: Int) -> [Float] {
-        stride(from: 0, to: x.count, by: n).map { x[$0] }
+        guard let lo = x.min(), let hi = x.max() else { return [] }
+        return stride(from: 0, to: x.count, by: n).map { x[$0] } + [lo, hi]
     }
 
     /// Softmax(q·kᵀ/√d) of every head, flattened, subsampled.

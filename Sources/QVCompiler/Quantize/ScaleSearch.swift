@@ -1,15 +1,19 @@
 import QVKernels
 
-/// Post-training choice of quantizer parameters: the scale (and offset) whose fake-quantized
-/// values are closest, in mean squared error, to the observed values. Binary quantizers use the
-/// closed form (offset = mean, scale = mean |x − offset|); all others search clipping ranges.
+/// Post-training choice of quantizer parameters. 8-bit quantizers cover the whole observed range
+/// unless told to clip (clipping LayerNorm outputs cuts BERT's outlier features, which carry real
+/// signal; GELU outputs have a long thin tail that clipping serves better); binary quantizers use
+/// the closed form (offset = mean, scale = mean |x − offset|); the others take the clipping range
+/// whose fake-quantized values are closest, in mean squared error, to the samples.
 enum ScaleSearch {
     /// Fractions of the observed range (or of max |x|) tried as the clipping limit.
     static let clipFractions: [Float] = (1...40).map { Float($0) / 40 }
 
-    /// The MSE-best quantizer of `format` for `samples`. `zeroOffset` pins the offset to 0.
-    static func quantizer(for samples: [Float], format: QuantFormat, zeroOffset: Bool = false) -> Quantizer {
+    /// The quantizer of `format` for `samples`: full range at 8 bits unless `clip`, else the
+    /// MSE-best clipping. `zeroOffset` pins the offset to 0.
+    static func quantizer(for samples: [Float], format: QuantFormat, zeroOffset: Bool = false, clip: Bool = false) -> Quantizer {
         guard !samples.isEmpty else { return Quantizer(format: format, scale: 1) }
+        if format.bits == 8 && !clip { return fullRange(samples, format: format, zeroOffset: zeroOffset) }
         switch format.scheme {
         case .binarySign:
             let offset = zeroOffset ? 0 : samples.reduce(0, +) / Float(samples.count)
@@ -35,6 +39,25 @@ enum ScaleSearch {
         }
     }
 
+    /// The quantizer whose codes span exactly the observed range.
+    static func fullRange(_ samples: [Float], format: QuantFormat, zeroOffset: Bool) -> Quantizer {
+        let tiny = Float.leastNormalMagnitude
+        if format.scheme == .signedSymmetric {
+            let limit = samples.reduce(0) { max($0, abs($1)) }
+            return Quantizer(format: format, scale: max(limit / Float(format.codeMax), tiny))
+        }
+        let lo = zeroOffset ? 0 : samples.min()!, hi = samples.max()!
+        return Quantizer(format: format, scale: max((hi - lo) / Float(format.codeMax), tiny), offset: lo)
+    }
+
+    /// Attention probabilities: multi-bit codes on the fixed grid k / (2^b − 1) of [0, 1] (a
+    /// clipped top would flatten the few large probabilities that matter most); the 1-bit code
+    /// takes the MSE-best threshold.
+    static func probabilityQuantizer(for samples: [Float], format: QuantFormat) -> Quantizer {
+        format.bits == 1 ? quantizer(for: samples, format: format, zeroOffset: true)
+                         : Quantizer(format: format, scale: 1 / Float(format.codeMax))
+    }
+
     /// The candidate with the least squared error on `samples`.
     static func best(_ samples: [Float], candidates: [Quantizer]) -> Quantizer {
         var bestQ = candidates[0], bestErr = Float.infinity
@@ -46,10 +69,11 @@ enum ScaleSearch {
         return bestQ
     }
 
-    /// At most `limit` evenly strided samples of `values` (calibration sets can be large).
+    /// At most `limit` evenly strided samples of `values`, always keeping the smallest and
+    /// largest (calibration sets can be large; their extremes set the 8-bit ranges).
     static func subsample(_ values: [Float], limit: Int = 20_000) -> [Float] {
-        guard values.count > limit else { return values }
-        let step = Double(values.count) / Double(limit)
-        return (0..<limit).map { values[Int(Double($0) * step)] }
+        guard values.count > limit, let lo = values.min(), let hi = values.max() else { return values }
+        let step = Double(values.count) / Double(limit - 2)
+        return (0..<(limit - 2)).map { values[Int(Double($0) * step)] } + [lo, hi]
     }
 }
