@@ -13,13 +13,20 @@ target="$out/minilm-reference.jsonl"
 if [ ! -s "$target" ] || [ "$(cat "$target.key" 2>/dev/null)" != "$key" ]; then
     # sentences.jsonl holds JSON strings and {"repeat", "times"} recipes for ~100k-character
     # texts; expand the recipes so the long texts get reference embeddings (truncated) too.
-    python3 - "$root/Tests/Fixtures/sentences.jsonl" "$out/texts.jsonl" <<'PY'
+    # kinds.txt names each line's kind: "sweep" for the synthetic Unicode sweep lines (runs of
+    # rare code points, not language), "text" for tweets, hand-written cases and long texts.
+    python3 - "$root/Tests/Fixtures/sentences.jsonl" "$out/texts.jsonl" "$out/kinds.txt" "$root/tools" <<'PY'
 import json, sys
-with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as out:
+sys.path.insert(0, sys.argv[4])
+from pick_sentences import sweep_lines
+sweeps = set(sweep_lines())
+with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as out, \
+        open(sys.argv[3], "w") as kinds:
     for line in f:
         item = json.loads(line)
         text = item if isinstance(item, str) else item["repeat"] * item["times"]
         out.write(json.dumps(text, ensure_ascii=False) + "\n")
+        kinds.write(("sweep" if text in sweeps else "text") + "\n")
 PY
     echo "fixtures: computing reference embeddings for $(wc -l < "$out/texts.jsonl") texts" >&2
     python3 "$root/tools/bert_reference.py" "$model" "$out/texts.jsonl" "$target.tmp"

@@ -1,7 +1,7 @@
 import Glibc
 
-/// Progress for long work, on standard error: rewritten in place on a terminal, one line per
-/// update otherwise (so logs stay readable), never on standard output.
+/// Progress for long work, on standard error, rewritten in place — only when standard error is
+/// a terminal, so that logs and scripts see nothing but the result or one error line.
 public struct ProgressLine {
     private let isTerminal = isatty(2) != 0
     private let program: String
@@ -11,7 +11,7 @@ public struct ProgressLine {
 
     /// Shows `message`.
     public func update(_ message: String) {
-        writeStandardError(isTerminal ? "\r\u{1B}[K\(program): \(message)" : "\(program): \(message)\n")
+        if isTerminal { writeStandardError("\r\u{1B}[K\(program): \(message)") }
     }
 
     /// Ends an in-place line.

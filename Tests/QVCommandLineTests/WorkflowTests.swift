@@ -58,7 +58,7 @@ import Testing
         let flatc = "/usr/bin/flatc"
         try #require(FileManager.default.fileExists(atPath: flatc), "flatc missing: run tools/setup.sh")
         let dir = try CLI.temporaryFolder()
-        let r = try CLI.run(flatc, ["--json", "--raw-binary", "-o", dir, CLI.root.appendingPathComponent("formats/qvb.fbs").path,
+        let r = try CLI.run(flatc, ["--json", "--strict-json", "--raw-binary", "-o", dir, CLI.root.appendingPathComponent("formats/qvb.fbs").path,
                                     "--", try CLI.compiledMiniLM("w2a2")])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try String(contentsOfFile: dir + "/minilm-w2a2.json", encoding: .utf8)

@@ -35,17 +35,25 @@ enum Fixtures {
         let text: String
         let ids: [Int32]
         let embedding: [Float]
+        /// A synthetic Unicode sweep line (runs of rare code points) rather than language.
+        let isSweep: Bool
     }
 
     /// Reference ids and embeddings made by tools/make-fixtures.sh.
     static func references() throws -> [Reference] {
         let path = root.appendingPathComponent(".cache/fixtures/minilm-reference.jsonl").path
         let data = try #require(FileManager.default.contents(atPath: path), "missing \(path): run tools/make-fixtures.sh")
-        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
+        let kindsPath = root.appendingPathComponent(".cache/fixtures/kinds.txt").path
+        let kinds = try #require(FileManager.default.contents(atPath: kindsPath), "missing \(kindsPath): run tools/make-fixtures.sh")
+        let sweep = String(decoding: kinds, as: UTF8.self).split(separator: "\n").map { $0 == "sweep" }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        try #require(lines.count == sweep.count, "fixtures out of step: run tools/make-fixtures.sh")
+        return try zip(lines, sweep).map { line, isSweep in
             let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             return Reference(text: try #require(o["text"] as? String),
                              ids: try #require(o["ids"] as? [NSNumber]).map { Int32(truncating: $0) },
-                             embedding: try #require(o["embedding"] as? [NSNumber]).map { Float(truncating: $0) })
+                             embedding: try #require(o["embedding"] as? [NSNumber]).map { Float(truncating: $0) },
+                             isSweep: isSweep)
         }
     }
 }

@@ -109,13 +109,13 @@ let supportedPairs: [FormatPair] = {
         }
         var unaligned = w.packed
         unaligned.columns = 8
-        unaligned.rowStride = 32
-        #expect(throws: KernelError.invalidLayout(operand: "w", rows: 2, columns: 8, rowStride: 32)) {
+        unaligned.rowStride = 8
+        #expect(throws: KernelError.invalidLayout(operand: "w", rows: 2, columns: 8, rowStride: 8)) {
             try runGemm(a.packed, unaligned, epilogue: Epilogue(), outputStride: 2, path: .scalar)
         }
         var negative = a.packed
         negative.rows = -1
-        #expect(throws: KernelError.invalidLayout(operand: "a", rows: -1, columns: 8, rowStride: 64)) {
+        #expect(throws: KernelError.invalidLayout(operand: "a", rows: -1, columns: 8, rowStride: 16)) {
             try runGemm(negative, a.packed, epilogue: Epilogue(), outputStride: 2, path: .portable)
         }
         #expect(KernelError.depthMismatch(aColumns: 8, wColumns: 9).description.contains("same K"))

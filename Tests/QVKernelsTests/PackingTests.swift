@@ -3,14 +3,15 @@ import Testing
 import QVKernels
 
 @Suite struct PackingTests {
-    @Test func rowStrideIsPackedBytesRoundedUpTo64() {
-        #expect(packedRowStride(columns: 1, format: .binary) == 64)
-        #expect(packedRowStride(columns: 512, format: .binary) == 64)
-        #expect(packedRowStride(columns: 513, format: .binary) == 128)
-        #expect(packedRowStride(columns: 256, format: .signed2) == 64)
-        #expect(packedRowStride(columns: 257, format: .unsigned2) == 128)
+    @Test func rowStrideIsPackedBytesRoundedUpTo16() {
+        #expect(packedRowAlignment == 16)
+        #expect(packedRowStride(columns: 1, format: .binary) == 16)
+        #expect(packedRowStride(columns: 384, format: .binary) == 48)
+        #expect(packedRowStride(columns: 513, format: .binary) == 80)
+        #expect(packedRowStride(columns: 384, format: .signed2) == 96)
+        #expect(packedRowStride(columns: 257, format: .unsigned2) == 80)
         #expect(packedRowStride(columns: 64, format: .signed8) == 64)
-        #expect(packedRowStride(columns: 65, format: .unsigned8) == 128)
+        #expect(packedRowStride(columns: 65, format: .unsigned8) == 80)
         #expect(packedRowStride(columns: 0, format: .signed8) == 0)
     }
 
