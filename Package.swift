@@ -27,7 +27,10 @@ let package = Package(
         ),
 
         .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd"], swiftSettings: coreSwiftSettings),
-        .target(name: "QVKernels", swiftSettings: coreSwiftSettings, linkerSettings: [.linkedLibrary("m")]),
+        // x86-64 CPU feature probing (CPUID/XGETBV) and intrinsic kernels; empty elsewhere.
+        .target(name: "CQVKernelsX86", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "QVKernels", dependencies: ["CQVKernelsX86"], swiftSettings: coreSwiftSettings,
+                linkerSettings: [.linkedLibrary("m")]),
         .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernels"], swiftSettings: coreSwiftSettings),
         .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime"]),
         .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVRuntime"]),

@@ -1,11 +1,54 @@
+import CQVKernelsX86
+
 /// Which implementation of a kernel runs. Every public kernel takes one, so that testers can
-/// compare an optimised path against the reference on the same inputs.
+/// compare an optimised path against the reference on the same inputs, and the host picks the
+/// fastest the CPU supports (`best`) unless told otherwise (`QV_ISA`).
 ///
 /// Integer GEMMs, quantization and the float helpers give bit-identical results on every path;
-/// `floatGemm` may differ between paths by summation order only.
-public enum KernelPath: Sendable, CaseIterable {
+/// `floatGemm` may differ between paths by summation order only. A path whose ISA variant of a
+/// kernel does not exist (yet) runs that kernel's portable implementation.
+public enum KernelPath: String, Sendable, CaseIterable {
     /// The plain scalar reference: obviously correct, slow.
     case scalar
     /// Portable SIMD Swift (`SIMDn` types: SSE2 on baseline x86-64, NEON on ARM64).
     case portable
+    /// x86-64 AVX2 + FMA + BMI2.
+    case avx2
+    /// x86-64 AVX-512 F/BW/VL/DQ, with VPOPCNTDQ and VNNI where the CPU has them.
+    case avx512
+
+    /// Whether this CPU (and OS) can run the path.
+    public var isSupported: Bool {
+        let f = qv_x86_features()
+        switch self {
+        case .scalar, .portable: return true
+        case .avx2: return f & UInt32(QV_X86_AVX2) != 0
+        case .avx512: return f & UInt32(QV_X86_AVX512) != 0
+        }
+    }
+
+    /// Every path this CPU can run, slowest first.
+    public static var supported: [KernelPath] { allCases.filter(\.isSupported) }
+
+    /// The fastest path this CPU can run.
+    public static var best: KernelPath { supported.last ?? .portable }
+
+    /// The path named `name` (as `QV_ISA` spells it), if this CPU can run it; nil for an
+    /// unknown name or an unsupported path (the caller says which).
+    public init?(supportedName name: String) {
+        guard let path = KernelPath(rawValue: name), path.isSupported else { return nil }
+        self = path
+    }
+}
+
+/// The CPU's vector features, for reports (`qvc bench`): names of the x86 extensions qv uses.
+public var cpuFeatureNames: [String] {
+    let f = qv_x86_features()
+    let names: [(UInt32, String)] = [
+        (UInt32(QV_X86_POPCNT), "popcnt"), (UInt32(QV_X86_AVX2), "avx2"),
+        (UInt32(QV_X86_AVX512), "avx512"), (UInt32(QV_X86_AVX512_VPOPCNTDQ), "avx512vpopcntdq"),
+        (UInt32(QV_X86_AVX512_VNNI), "avx512vnni"), (UInt32(QV_X86_AVX_VNNI), "avxvnni"),
+        (UInt32(QV_X86_AMX_INT8), "amx-int8"),
+    ]
+    return names.filter { f & $0.0 != 0 }.map(\.1)
 }

@@ -1,4 +1,5 @@
 import QVCommandLine
+import QVKernels
 import QVRuntime
 
 /// `qvc bench FILE.qvb [--seq N] [--threads N] [--runs N] [--json]`: median latency of whole
@@ -20,7 +21,7 @@ func benchCommand(_ words: [String]) throws(CommandLineError) {
     while ids.count < seq - 1 { ids.append(body[(ids.count - 1) % body.count]) }
     ids.append(filler.last!)
 
-    let session = InferenceSession(model: model)
+    let session = InferenceSession(model: model, path: try selectedKernelPath())
     var samples: [Double] = []
     for i in 0..<(warmup + runs) {
         let t0 = monotonicMilliseconds()
@@ -33,8 +34,9 @@ func benchCommand(_ words: [String]) throws(CommandLineError) {
         print(JSONValue.object([("file", .string(args.positional[0])), ("precision", .string(precision)),
                                 ("seq", .int(seq)), ("threads", .int(threads)), ("runs", .int(runs)),
                                 ("median_ms", .double(s.median)), ("p10_ms", .double(s.p10)), ("p90_ms", .double(s.p90)),
+                                ("isa", .string(session.path.rawValue)), ("cpu_features", .array(cpuFeatureNames.map { .string($0) })),
                                 ("arena_bytes", .int(session.arenaBytes))]).rendered)
     } else {
-        print("\(args.positional[0]) (\(precision)): seq \(seq), \(threads) thread, \(runs) runs: median \(formatMilliseconds(s.median)) ms (p10 \(formatMilliseconds(s.p10)), p90 \(formatMilliseconds(s.p90)))")
+        print("\(args.positional[0]) (\(precision), \(session.path.rawValue) kernels): seq \(seq), \(threads) thread, \(runs) runs: median \(formatMilliseconds(s.median)) ms (p10 \(formatMilliseconds(s.p10)), p90 \(formatMilliseconds(s.p90)))")
     }
 }

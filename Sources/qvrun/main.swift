@@ -21,7 +21,7 @@ runCommand(program: "qvrun") { () throws(CommandLineError) in
     default: throw .usage("give --text or --input, not both")
     }
     let loaded = try LoadedModel(path: args.positional[0])
-    let session = InferenceSession(model: loaded.model)
+    let session = InferenceSession(model: loaded.model, path: try selectedKernelPath())
     var embeddings: [[Float]] = []
     for text in texts {
         let t0 = monotonicMilliseconds()

@@ -22,11 +22,11 @@ public func integerGemm(
     switch (path, operands) {
     case (.scalar, _):
         integerGemmScalar(a, w, into: destination)
-    case (.portable, .binaryXor):
+    case (.portable, .binaryXor), (.avx2, .binaryXor), (.avx512, .binaryXor):
         binaryGemmPortable(a, w, combine: XorPopcount.self, into: destination)
-    case (.portable, .unsignedBitAnd):
+    case (.portable, .unsignedBitAnd), (.avx2, .unsignedBitAnd), (.avx512, .unsignedBitAnd):
         binaryGemmPortable(a, w, combine: AndPopcount.self, into: destination)
-    case (.portable, .multiBit):
+    case (.portable, .multiBit), (.avx2, .multiBit), (.avx512, .multiBit):
         multiBitGemmPortable(a, w, into: destination)
     }
 }
