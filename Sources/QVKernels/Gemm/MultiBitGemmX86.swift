@@ -98,12 +98,24 @@ func multiBitGemm(_ a: PackedMatrix, _ w: PackedMatrix, kernel: MultiBitX86Kerne
             multiply(prepared.assumingMemoryBound(to: UInt8.self) + firstRow * preparedStride, preparedStride, rows,
                      panel.assumingMemoryBound(to: Int8.self), groups, steps,
                      rowCorrections + firstRow, columnCorrections, tile, panelColumns)
-            for row in 0..<rows {
-                let accumulators = UnsafeRawPointer(tile + row * panelColumns)
-                for column in stride(from: 0, to: columns, by: 4) {
-                    destination.store(accumulators.load(fromByteOffset: column * 4, as: SIMD4<Int32>.self),
-                                      row: firstRow + row, column: firstColumn + column)
-                }
+            destination.drain(tile, tileStride: panelColumns, rows: rows, columns: columns,
+                              firstRow: firstRow, firstColumn: firstColumn)
+        }
+    }
+}
+
+extension GemmDestination {
+    /// Stores a tile of `rows` × `columns` accumulators (`tileStride` apart) through the epilogue
+    /// as output rows `firstRow...`, columns `firstColumn...`. Out of line so that `store` inlines
+    /// here with the epilogue's fields in registers.
+    @inline(never)
+    fileprivate func drain(_ tile: UnsafePointer<Int32>, tileStride: Int, rows: Int, columns: Int,
+                           firstRow: Int, firstColumn: Int) {
+        for row in 0..<rows {
+            let accumulators = UnsafeRawPointer(tile + row * tileStride)
+            for column in stride(from: 0, to: columns, by: 4) {
+                store(accumulators.load(fromByteOffset: column * 4, as: SIMD4<Int32>.self),
+                      row: firstRow + row, column: firstColumn + column)
             }
         }
     }
