@@ -1,10 +1,10 @@
 /* Widening 2-/8-bit packed codes to the bytes the multi-bit GEMM kernels multiply (AVX2):
    activations to unsigned rows, weights to column panels, with the bias corrections.
    See qv_multibit.h for the layouts and the algebra. */
-#include "qv_multibit.h"
+#include "multibit_transform.h"
 
 ptrdiff_t qv_mb_prepared_stride(ptrdiff_t columns) { return (columns + 31) / 32 * 32; }
-ptrdiff_t qv_mb_panel_steps(ptrdiff_t columns) { return (columns + 31) / 32 * 8; }
+ptrdiff_t qv_mb_panel_steps(ptrdiff_t columns) { return (columns + 63) / 64 * 16; }
 ptrdiff_t qv_mb_kernel_steps(ptrdiff_t columns) { return (columns + 3) / 4; }
 
 #if defined(__x86_64__)
@@ -13,38 +13,9 @@ ptrdiff_t qv_mb_kernel_steps(ptrdiff_t columns) { return (columns + 3) / 4; }
 
 #define QV_AVX2 __attribute__((target("avx2")))
 
-static int is_two_bit(int32_t format) { return format == QV_MB_S2 || format == QV_MB_U2; }
-
-/* ba: what activations of `format` gain on their way to unsigned bytes. */
-static uint32_t activation_bias(int32_t format) {
-    return format == QV_MB_S2 ? 2u : format == QV_MB_S8 ? 128u : 0u;
-}
-
-/* bw: what weights of `format` gain on their way to signed bytes (mod 2^32). */
-static uint32_t weight_bias(int32_t format) { return format == QV_MB_U8 ? (uint32_t)-128 : 0u; }
-
-/* How to turn stored fields into prepared bytes: 2-bit fields minus `subtract`, or 8-bit bytes
-   XOR `flip`. The field of a signed 2-bit code is code + 2, so a' = field for both 2-bit
-   activation formats; a signed weight subtracts 2 to get its code back. */
-typedef struct {
-    int two_bit;
-    uint8_t subtract;
-    uint8_t flip;
-} transform;
-
-static transform activation_transform(int32_t format) {
-    transform t = { is_two_bit(format), 0, format == QV_MB_S8 ? 0x80 : 0 };
-    return t;
-}
-
-static transform weight_transform(int32_t format) {
-    transform t = { is_two_bit(format), format == QV_MB_S2 ? 2 : 0, format == QV_MB_U8 ? 0x80 : 0 };
-    return t;
-}
-
 /* Prepared bytes of codes k = 32·chunk ... 32·chunk + 31 of `row`, zero past K. Reads only the
    row's ceil(K · bits / 8) stored bytes. */
-QV_AVX2 static inline __m256i load_chunk(const uint8_t *row, ptrdiff_t columns, ptrdiff_t chunk, transform t) {
+QV_AVX2 static inline __m256i load_chunk(const uint8_t *row, ptrdiff_t columns, ptrdiff_t chunk, qv_mb_transform t) {
     ptrdiff_t valid = columns - chunk * 32;
     __m256i bytes;
     if (t.two_bit) {
@@ -78,9 +49,9 @@ QV_AVX2 static inline __m256i load_chunk(const uint8_t *row, ptrdiff_t columns, 
 
 QV_AVX2 void qv_mb_prepare_activations(const qv_mb_codes *a, int32_t weight_format,
                                        uint8_t *prepared, int32_t *row_corrections) {
-    const transform t = activation_transform(a->format);
+    const qv_mb_transform t = qv_mb_activation_transform(a->format);
     const ptrdiff_t stride = qv_mb_prepared_stride(a->columns), chunks = stride / 32;
-    const uint32_t bw = weight_bias(weight_format);
+    const uint32_t bw = qv_mb_weight_bias(weight_format);
     for (ptrdiff_t m = 0; m < a->rows; m++) {
         const uint8_t *row = a->base + m * a->row_stride;
         uint8_t *target = prepared + m * stride;
@@ -117,10 +88,8 @@ QV_AVX2 static inline void transpose8x8(__m256i r[8]) {
 
 QV_AVX2 void qv_mb_pack_weights(const qv_mb_codes *w, ptrdiff_t first, ptrdiff_t count, ptrdiff_t groups,
                                 int32_t activation_format, int8_t *panel, int32_t *column_corrections) {
-    const transform t = weight_transform(w->format);
-    const ptrdiff_t chunks = qv_mb_panel_steps(w->columns) / 8, step_bytes = groups * 64;
-    const uint32_t ba = activation_bias(activation_format);
-    const uint32_t constant = (uint32_t)w->columns * ba * weight_bias(w->format);
+    const qv_mb_transform t = qv_mb_weight_transform(w->format);
+    const ptrdiff_t chunks = (w->columns + 31) / 32, step_bytes = groups * 64;
     const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
     /* Eight columns at a time: 8 rows × 32 codes transpose into 8 steps × 8 columns. */
     for (ptrdiff_t block = 0; block < groups * 2; block++) {
@@ -143,7 +112,7 @@ QV_AVX2 void qv_mb_pack_weights(const qv_mb_codes *w, ptrdiff_t first, ptrdiff_t
         _mm256_storeu_si256((__m256i *)column_sums, sums);
         for (int i = 0; i < 8; i++) {
             column_corrections[block * 8 + i] =
-                block * 8 + i < count ? (int32_t)(constant - ba * column_sums[i]) : 0;
+                block * 8 + i < count ? qv_mb_column_correction(activation_format, w->format, w->columns, column_sums[i]) : 0;
         }
     }
 }

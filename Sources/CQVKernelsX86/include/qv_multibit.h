@@ -16,7 +16,8 @@
    - a weight panel of `groups` × 16 columns: for each step s (k = 4s ... 4s+3) in turn, for each
      column c, the 4 signed bytes w'(c, 4s ... 4s+3); zero past K and for missing columns. It
      holds `qv_mb_panel_steps(K)` steps and is read 64-byte aligned.
-   The preparation functions need AVX2; each kernel needs its own extension (see below).
+   The preparation functions need AVX2 (or more, where said); each kernel needs its own
+   extension (see below).
    Everything here is empty on other architectures. */
 #include <stddef.h>
 #include <stdint.h>
@@ -44,7 +45,7 @@ typedef struct {
 /* Bytes per prepared activation row: K rounded up to 32. */
 ptrdiff_t qv_mb_prepared_stride(ptrdiff_t columns);
 
-/* Steps (of 4 codes) a weight panel holds: K rounded up to 32, over 4. */
+/* Steps (of 4 codes) a weight panel holds: K rounded up to 64, over 4. */
 ptrdiff_t qv_mb_panel_steps(ptrdiff_t columns);
 
 /* Steps the kernels run: ceil(K / 4). */
@@ -61,6 +62,13 @@ void qv_mb_prepare_activations(const qv_mb_codes *a, int32_t weight_format,
    missing ones). `panel` is 64-byte aligned, qv_mb_panel_steps(K) · groups · 64 bytes. */
 void qv_mb_pack_weights(const qv_mb_codes *w, ptrdiff_t first, ptrdiff_t count, ptrdiff_t groups,
                         int32_t activation_format, int8_t *panel, int32_t *column_corrections);
+/* A pointer to either packer. */
+typedef void (*qv_mb_pack_function)(const qv_mb_codes *w, ptrdiff_t first, ptrdiff_t count, ptrdiff_t groups,
+                                    int32_t activation_format, int8_t *panel, int32_t *column_corrections);
+
+/* qv_mb_pack_weights with AVX-512 F/BW/VL + AVX512-VNNI, 64 codes of 16 columns at a time. */
+void qv_mb_pack_weights_avx512(const qv_mb_codes *w, ptrdiff_t first, ptrdiff_t count, ptrdiff_t groups,
+                               int32_t activation_format, int8_t *panel, int32_t *column_corrections);
 
 /* out[m · out_stride + c] = Σ_s a'(m, 4s ... 4s+3) · panel(s, c) + row_corrections[m]
    + column_corrections[c], for m < rows, c < 16 · groups (groups 1 ... 4), s < steps. `a` holds

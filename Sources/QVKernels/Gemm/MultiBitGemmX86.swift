@@ -55,6 +55,12 @@ enum MultiBitX86Kernel: CaseIterable {
     /// Column groups (of 16) per weight panel: four zmm, or one pair of ymm.
     var panelGroups: Int { self == .avx512Vnni ? 4 : 1 }
 
+    /// Packs weight rows into panels for this kernel (same layout either way; the AVX-512
+    /// packer takes 64 codes of 16 columns at a time).
+    var packWeights: qv_mb_pack_function {
+        self == .avx512Vnni ? qv_mb_pack_weights_avx512 : qv_mb_pack_weights
+    }
+
     /// The C kernel for operands of these formats (the AVX2 emulation splits 8-bit × 8-bit bytes
     /// into nibbles to stay exact).
     func function(a: QuantFormat, w: QuantFormat) -> qv_mb_kernel_pointer {
@@ -87,11 +93,11 @@ func multiBitGemm(_ a: PackedMatrix, _ w: PackedMatrix, kernel: MultiBitX86Kerne
     let columnCorrections = UnsafeMutablePointer<Int32>.allocate(capacity: panelColumns)
     let tile = UnsafeMutablePointer<Int32>.allocate(capacity: min(tileRows, a.rows) * panelColumns)
     defer { panel.deallocate(); columnCorrections.deallocate(); tile.deallocate() }
-    let multiply = kernel.function(a: a.format, w: w.format)
+    let multiply = kernel.function(a: a.format, w: w.format), pack = kernel.packWeights
 
     for firstColumn in stride(from: 0, to: w.rows, by: panelColumns) {
         let columns = min(panelColumns, w.rows - firstColumn), groups = (columns + 15) / 16
-        qv_mb_pack_weights(&weights.codes, firstColumn, columns, groups, activations.codes.format,
+        pack(&weights.codes, firstColumn, columns, groups, activations.codes.format,
                            panel.assumingMemoryBound(to: Int8.self), columnCorrections)
         for firstRow in stride(from: 0, to: a.rows, by: tileRows) {
             let rows = min(tileRows, a.rows - firstRow)
