@@ -1,6 +1,8 @@
 /* Int8 multiply-accumulate ceilings: twelve independent accumulator chains fed every round by
-   vectors reloaded from a small (L1-resident) buffer, the way a GEMM tile reuses its operands. The accumulators start distinct so no chain can be merged with another,
-   and their sum goes to a volatile sink so none can be dropped. */
+   vectors reloaded from a small (L1-resident) buffer on the stack, the way a GEMM tile reuses
+   its operands. The accumulators start distinct so no chain can be merged with another, and
+   their sum is kept alive by an empty asm statement so none can be dropped. No global state:
+   safe to call from several threads. */
 #include "qv_multibit.h"
 
 #if defined(__x86_64__)
@@ -8,11 +10,10 @@
 
 enum { CHAINS = 12, OPERAND_BYTES = 2048 };
 
-static uint8_t operands[OPERAND_BYTES] __attribute__((aligned(64)));
-static volatile int32_t sink;
-
-static void fill_operands(void) {
+/* Fills the operands; the compiler must then treat them as unknown bytes. */
+static void fill(uint8_t *operands) {
     for (int i = 0; i < OPERAND_BYTES; i++) operands[i] = (uint8_t)(i * 37 + 11);
+    __asm__ volatile("" : : "r"(operands) : "memory");
 }
 
 /* The byte offset of round r's operands (cycling through the buffer). */
@@ -21,7 +22,8 @@ static inline ptrdiff_t offset(uint64_t r, ptrdiff_t vector_bytes) {
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) uint64_t qv_vnni_ceiling(uint64_t iterations) {
-    fill_operands();
+    uint8_t operands[OPERAND_BYTES] __attribute__((aligned(64)));
+    fill(operands);
     __m512i acc[CHAINS];
     for (int c = 0; c < CHAINS; c++) acc[c] = _mm512_set1_epi32(c);
     for (uint64_t r = 0; r < iterations; r++) {
@@ -31,12 +33,13 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) uint64_t qv_vnni_ceiling(
     }
     __m512i total = acc[0];
     for (int c = 1; c < CHAINS; c++) total = _mm512_add_epi32(total, acc[c]);
-    sink = _mm512_reduce_add_epi32(total);
+    __asm__ volatile("" : : "v"(total));
     return iterations * CHAINS * 64;
 }
 
 __attribute__((target("avx2,avxvnni"))) uint64_t qv_avxvnni_ceiling(uint64_t iterations) {
-    fill_operands();
+    uint8_t operands[OPERAND_BYTES] __attribute__((aligned(64)));
+    fill(operands);
     __m256i acc[CHAINS];
     for (int c = 0; c < CHAINS; c++) acc[c] = _mm256_set1_epi32(c);
     for (uint64_t r = 0; r < iterations; r++) {
@@ -46,14 +49,15 @@ __attribute__((target("avx2,avxvnni"))) uint64_t qv_avxvnni_ceiling(uint64_t ite
     }
     __m256i total = acc[0];
     for (int c = 1; c < CHAINS; c++) total = _mm256_add_epi32(total, acc[c]);
-    sink = _mm256_extract_epi32(total, 0) + _mm256_extract_epi32(total, 7);
+    __asm__ volatile("" : : "x"(total));
     return iterations * CHAINS * 32;
 }
 
 /* Without VNNI each chain needs its own product (a shared one would be computed once), so each
    chain reloads its own first operand. */
 __attribute__((target("avx2"))) uint64_t qv_avx2_int8_ceiling(uint64_t iterations) {
-    fill_operands();
+    uint8_t operands[OPERAND_BYTES] __attribute__((aligned(64)));
+    fill(operands);
     const __m256i ones = _mm256_set1_epi16(1);
     __m256i acc[CHAINS];
     for (int c = 0; c < CHAINS; c++) acc[c] = _mm256_set1_epi32(c);
@@ -67,7 +71,7 @@ __attribute__((target("avx2"))) uint64_t qv_avx2_int8_ceiling(uint64_t iteration
     }
     __m256i total = acc[0];
     for (int c = 1; c < CHAINS; c++) total = _mm256_add_epi32(total, acc[c]);
-    sink = _mm256_extract_epi32(total, 0) + _mm256_extract_epi32(total, 7);
+    __asm__ volatile("" : : "x"(total));
     return iterations * CHAINS * 32;
 }
 #endif

@@ -63,7 +63,7 @@ enum MultiBitX86Kernel: CaseIterable {
 
     /// The C kernel for operands of these formats (the AVX2 emulation splits 8-bit × 8-bit bytes
     /// into nibbles to stay exact).
-    func function(a: QuantFormat, w: QuantFormat) -> qv_mb_kernel_pointer {
+    func multiplier(a: QuantFormat, w: QuantFormat) -> qv_mb_kernel_pointer {
         switch self {
         case .avx512Vnni: return qv_mb_kernel_avx512vnni
         case .avxVnni: return qv_mb_kernel_avxvnni
@@ -78,13 +78,13 @@ private let tileRows = 96
 
 /// The multi-bit GEMM with `kernel`, which this CPU must support.
 func multiBitGemm(_ a: PackedMatrix, _ w: PackedMatrix, kernel: MultiBitX86Kernel, into destination: GemmDestination) {
-    var activations = MultiBitCodes(a), weights = MultiBitCodes(w)
+    var activations = qv_mb_codes(a), weights = qv_mb_codes(w)
     let depth = a.columns
     let preparedStride = qv_mb_prepared_stride(depth), steps = qv_mb_kernel_steps(depth)
     let prepared = UnsafeMutableRawPointer.allocate(byteCount: max(1, a.rows * preparedStride), alignment: 64)
     let rowCorrections = UnsafeMutablePointer<Int32>.allocate(capacity: a.rows)
     defer { prepared.deallocate(); rowCorrections.deallocate() }
-    qv_mb_prepare_activations(&activations.codes, weights.codes.format,
+    qv_mb_prepare_activations(&activations, weights.format,
                               prepared.assumingMemoryBound(to: UInt8.self), rowCorrections)
 
     let panelColumns = kernel.panelGroups * 16
@@ -93,12 +93,12 @@ func multiBitGemm(_ a: PackedMatrix, _ w: PackedMatrix, kernel: MultiBitX86Kerne
     let columnCorrections = UnsafeMutablePointer<Int32>.allocate(capacity: panelColumns)
     let tile = UnsafeMutablePointer<Int32>.allocate(capacity: min(tileRows, a.rows) * panelColumns)
     defer { panel.deallocate(); columnCorrections.deallocate(); tile.deallocate() }
-    let multiply = kernel.function(a: a.format, w: w.format), pack = kernel.packWeights
+    let multiply = kernel.multiplier(a: a.format, w: w.format), pack = kernel.packWeights
 
     for firstColumn in stride(from: 0, to: w.rows, by: panelColumns) {
         let columns = min(panelColumns, w.rows - firstColumn), groups = (columns + 15) / 16
-        pack(&weights.codes, firstColumn, columns, groups, activations.codes.format,
-                           panel.assumingMemoryBound(to: Int8.self), columnCorrections)
+        pack(&weights, firstColumn, columns, groups, activations.format, panel.assumingMemoryBound(to: Int8.self),
+             columnCorrections)
         for firstRow in stride(from: 0, to: a.rows, by: tileRows) {
             let rows = min(tileRows, a.rows - firstRow)
             multiply(prepared.assumingMemoryBound(to: UInt8.self) + firstRow * preparedStride, preparedStride, rows,
@@ -127,11 +127,9 @@ extension GemmDestination {
     }
 }
 
-/// A packed matrix as the C kernels describe it.
-private struct MultiBitCodes {
-    var codes: qv_mb_codes
-
-    init(_ matrix: PackedMatrix) {
+extension qv_mb_codes {
+    /// `matrix` (2- or 8-bit codes) as the C kernels describe it.
+    fileprivate init(_ matrix: PackedMatrix) {
         let format: Int32
         switch (matrix.format.scheme, matrix.format.bits) {
         case (.signedSymmetric, 2): format = Int32(QV_MB_S2)
@@ -139,8 +137,8 @@ private struct MultiBitCodes {
         case (_, 2): format = Int32(QV_MB_U2)
         default: format = Int32(QV_MB_U8)
         }
-        codes = qv_mb_codes(base: matrix.base.assumingMemoryBound(to: UInt8.self), rows: matrix.rows,
-                            columns: matrix.columns, row_stride: matrix.rowStride, format: format)
+        self.init(base: matrix.base.assumingMemoryBound(to: UInt8.self), rows: matrix.rows, columns: matrix.columns,
+                  row_stride: matrix.rowStride, format: format)
     }
 }
 #endif
