@@ -3,6 +3,9 @@
 // padding, wide row strides; plus the int8 ceiling's MAC count.
 import Testing
 @testable import QVKernels
+#if arch(x86_64)
+import CQVKernelsX86
+#endif
 
 /// Every multi-bit (activation, weight) pair.
 let multiBitPairs: [FormatPair] = {
@@ -110,6 +113,27 @@ private func gemmOutputs(_ a: PackedMatrix, _ w: PackedMatrix, path: KernelPath)
                 #expect(firstMismatch(output, expected) == nil, "\(pair) \(path) k \(k)")
             }
         }
+    }
+
+    @Test func kernelSelectionFallsBackWhenExtensionsAreMissing() {
+        #if arch(x86_64)
+        let avx2 = UInt32(QV_X86_AVX2), avx512 = UInt32(QV_X86_AVX512)
+        let vnni512 = UInt32(QV_X86_AVX512_VNNI), avxVnni = UInt32(QV_X86_AVX_VNNI)
+        let cases: [(KernelPath, UInt32, MultiBitX86Kernel?)] = [
+            (.avx512, avx2 | avx512 | vnni512 | avxVnni, .avx512Vnni),
+            (.avx512, avx2 | avx512 | avxVnni, .avxVnni),   // AVX-512 without its VNNI
+            (.avx512, avx2 | avx512, .avx2),                // Skylake-SP: no VNNI at all
+            (.avx512, avx2 | avxVnni, nil),                 // no AVX-512: the path is unsupported
+            (.avx2, avx2 | avx512 | vnni512 | avxVnni, .avxVnni),
+            (.avx2, avx2, .avx2),
+            (.avx2, 0, nil),
+            (.portable, avx2 | avx512 | vnni512 | avxVnni, nil),
+            (.scalar, avx2 | avx512 | vnni512 | avxVnni, nil),
+        ]
+        for (path, features, expected) in cases {
+            #expect(MultiBitX86Kernel(path: path, features: features) == expected, "\(path) \(features)")
+        }
+        #endif
     }
 
     @Test func ceilingCountsTheMultiplyAccumulatesItRan() {

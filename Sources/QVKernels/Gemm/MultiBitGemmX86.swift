@@ -29,27 +29,32 @@ enum MultiBitX86Kernel: CaseIterable {
     /// `vpmaddubsw` + `vpmaddwd` (AVX2), panels of 16 columns.
     case avx2
 
-    /// The fastest kernel this CPU supports within `path`'s instruction sets; nil for the
-    /// scalar and portable paths and for paths this CPU cannot run.
-    init?(path: KernelPath) {
+    /// The fastest kernel within `path`'s instruction sets that a CPU with `features`
+    /// (`QV_X86_*` bits, this CPU's by default) runs; nil for the scalar and portable paths and
+    /// for paths the CPU cannot run.
+    init?(path: KernelPath, features: UInt32 = qv_x86_features()) {
         let candidates: [MultiBitX86Kernel]
         switch path {
         case .scalar, .portable: return nil
-        case .avx2: candidates = [.avxVnni, .avx2]
-        case .avx512: candidates = [.avx512Vnni, .avxVnni, .avx2]
+        case .avx2: candidates = features & UInt32(QV_X86_AVX2) != 0 ? [.avxVnni, .avx2] : []
+        case .avx512: candidates = features & UInt32(QV_X86_AVX512) != 0 ? [.avx512Vnni, .avxVnni, .avx2] : []
         }
-        guard path.isSupported, let kernel = candidates.first(where: \.isSupported) else { return nil }
+        guard let kernel = candidates.first(where: { $0.isSupported(by: features) }) else { return nil }
         self = kernel
     }
 
     /// Whether this CPU (and OS) can run the kernel.
-    var isSupported: Bool {
-        let features = qv_x86_features()
+    var isSupported: Bool { isSupported(by: qv_x86_features()) }
+
+    /// Whether a CPU with `features` (`QV_X86_*` bits) can run the kernel.
+    func isSupported(by features: UInt32) -> Bool {
+        let required: UInt32
         switch self {
-        case .avx512Vnni: return features & UInt32(QV_X86_AVX512) != 0 && features & UInt32(QV_X86_AVX512_VNNI) != 0
-        case .avxVnni: return features & UInt32(QV_X86_AVX2) != 0 && features & UInt32(QV_X86_AVX_VNNI) != 0
-        case .avx2: return features & UInt32(QV_X86_AVX2) != 0
+        case .avx512Vnni: required = UInt32(QV_X86_AVX512) | UInt32(QV_X86_AVX512_VNNI)
+        case .avxVnni: required = UInt32(QV_X86_AVX2) | UInt32(QV_X86_AVX_VNNI)
+        case .avx2: required = UInt32(QV_X86_AVX2)
         }
+        return features & required == required
     }
 
     /// Column groups (of 16) per weight panel: four zmm, or one pair of ymm.
