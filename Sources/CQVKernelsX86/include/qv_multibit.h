@@ -17,8 +17,7 @@
      column c, the 4 signed bytes w'(c, 4s ... 4s+3); zero past K and for missing columns. It
      holds `qv_mb_panel_steps(K)` steps and is read 64-byte aligned.
    The preparation functions need AVX2 (or more, where said); each kernel needs its own
-   extension (see below).
-   Everything here is empty on other architectures. */
+   extension (see below). Only the three size helpers exist on other architectures. */
 #include <stddef.h>
 #include <stdint.h>
 #ifdef __cplusplus
