@@ -26,8 +26,10 @@ public func integerGemm(
         binaryGemmPortable(a, w, combine: XorPopcount.self, into: destination)
     case (.portable, .unsignedBitAnd), (.avx2, .unsignedBitAnd), (.avx512, .unsignedBitAnd):
         binaryGemmPortable(a, w, combine: AndPopcount.self, into: destination)
-    case (.portable, .multiBit), (.avx2, .multiBit), (.avx512, .multiBit):
+    case (.portable, .multiBit):
         multiBitGemmPortable(a, w, into: destination)
+    case (.avx2, .multiBit), (.avx512, .multiBit):
+        multiBitGemmX86(a, w, path: path, into: destination)
     }
 }
 
