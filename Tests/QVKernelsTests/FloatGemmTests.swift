@@ -26,7 +26,7 @@ func runFloatGemm(_ a: [Float], _ w: [Float], m: Int, n: Int, k: Int, epilogue: 
 }
 
 @Suite struct FloatGemmTests {
-    @Test(arguments: KernelPath.allCases)
+    @Test(arguments: KernelPath.supported)
     func sumsMatchDoubleReference(path: KernelPath) {
         var generator = SeededGenerator(seed: 31)
         for m in sweepRows {
@@ -56,7 +56,7 @@ func runFloatGemm(_ a: [Float], _ w: [Float], m: Int, n: Int, k: Int, epilogue: 
 
     @Test func emptyDepthGivesTheEpilogueOfZero() {
         let bias: [Float] = [0.5, -1, 2]
-        for path in KernelPath.allCases {
+        for path in KernelPath.supported {
             let output = bias.withUnsafeBufferPointer {
                 runFloatGemm([], [], m: 2, n: 3, k: 0, epilogue: Epilogue(bias: $0.baseAddress), path: path)
             }

@@ -1,3 +1,9 @@
+import QVKernelsMath
+#if arch(x86_64)
+import QVKernelsAVX2
+import QVKernelsAVX512
+#endif
+
 /// The GEMM epilogue: what happens to an accumulator on its way to the output,
 /// out[m·ldo + n] = act(Float(acc[m][n]) · scale[n] + bias[n]) + residual[m·residualStride + n].
 ///
@@ -59,7 +65,9 @@ public struct Epilogue {
         case .perColumn(let factors): values = accumulators * loadLanes(factors + column, count: count)
         }
         if let bias { values += loadLanes(bias + column, count: count) }
-        if case .gelu = activation { values = QVKernels.gelu(values) }
+        if case .gelu = activation {
+            values = BaselineKernels.gelu(SIMD16(lowHalf: SIMD8(lowHalf: values, highHalf: .zero), highHalf: .zero)).lowHalf.lowHalf
+        }
         if let residual { values += loadLanes(residual + row * residualStride + column, count: count) }
         let destination = output + row * outputStride + column
         if count == 4 {
@@ -77,4 +85,42 @@ private func loadLanes(_ source: UnsafePointer<Float>, count: Int) -> SIMD4<Floa
     var lanes = SIMD4<Float>()
     for lane in 0..<count { lanes[lane] = source[lane] }
     return lanes
+}
+
+extension Epilogue {
+    /// The epilogue resolved for output row `row` (residual row pointer), for the row kernels.
+    func rowParameters(row: Int) -> EpilogueRowParameters {
+        var columnScales: UnsafePointer<Float>?, scalarScale: Float = 1
+        switch scale {
+        case .scalar(let factor): scalarScale = factor
+        case .perColumn(let factors): columnScales = factors
+        }
+        return EpilogueRowParameters(columnScales: columnScales, scalarScale: scalarScale, bias: bias,
+                                     gelu: activation == .gelu, residual: residual.map { $0 + row * residualStride })
+    }
+
+    /// Whether the residual may overlap `output` (then sums cannot be stored before the residual is read).
+    func residualMayAlias(_ output: UnsafeMutablePointer<Float>) -> Bool {
+        residual.map { UnsafeRawPointer($0) == UnsafeRawPointer(output) } ?? false
+    }
+}
+
+extension GemmDestination {
+    /// Applies the epilogue to `count` Int32 accumulators of output row `row`, columns
+    /// `firstColumn...`, with the row kernel of `path` (same bits on every path).
+    func drainRow(_ accumulators: UnsafePointer<Int32>, row: Int, firstColumn: Int, count: Int, path: KernelPath) {
+        var p = epilogue.rowParameters(row: row)
+        p.columnScales = p.columnScales.map { $0 + firstColumn }
+        p.bias = p.bias.map { $0 + firstColumn }
+        p.residual = p.residual.map { $0 + firstColumn }
+        let out = output + row * outputStride + firstColumn
+        #if arch(x86_64)
+        switch path {
+        case .avx512: return epilogueRowAVX512(accumulators, count: count, p, output: out)
+        case .avx2: return epilogueRowAVX2(accumulators, count: count, p, output: out)
+        case .scalar, .portable: break
+        }
+        #endif
+        BaselineKernels.epilogueRow(accumulators, count: count, p, output: out)
+    }
 }

@@ -1,3 +1,8 @@
+import QVKernelsMath
+#if arch(x86_64)
+import QVKernelsAVX512
+#endif
+
 /// FP32 GEMM with weights stored N×K (PyTorch Linear layout):
 /// out[m·ldo + n] = epilogue(Σ_k a[m·lda + k] · w[n·ldw + k]). Paths may differ by summation
 /// order only. This file holds the entry point and the scalar reference.
@@ -9,6 +14,13 @@ public func floatGemm(
     epilogue: Epilogue, output: UnsafeMutablePointer<Float>, outputStride: Int, path: KernelPath
 ) {
     guard m > 0, n > 0, k >= 0 else { return }
+    #if arch(x86_64)
+    if path == .avx512, !epilogue.residualMayAlias(output) {
+        floatGemmAVX512(a: a, lda: lda, w: w, ldw: ldw, m: m, n: n, k: k, output: output, outputStride: outputStride)
+        for row in 0..<m { epilogueRowInPlaceAVX512(output + row * outputStride, count: n, epilogue.rowParameters(row: row)) }
+        return
+    }
+    #endif
     let operands = FloatGemmOperands(a: a, lda: lda, w: w, ldw: ldw, rows: m, columns: n, depth: k)
     let destination = GemmDestination(epilogue: epilogue, output: output, outputStride: outputStride, columns: n)
     switch path {

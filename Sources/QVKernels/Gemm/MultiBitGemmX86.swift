@@ -93,6 +93,8 @@ func multiBitGemm(_ a: PackedMatrix, _ w: PackedMatrix, kernel: MultiBitX86Kerne
                               prepared.assumingMemoryBound(to: UInt8.self), rowCorrections)
 
     let panelColumns = kernel.panelGroups * 16
+    // The epilogue runs in the widest row kernel the chosen GEMM kernel's ISA implies.
+    let rowPath: KernelPath = kernel == .avx512Vnni ? .avx512 : .avx2
     let panel = UnsafeMutableRawPointer.allocate(
         byteCount: max(1, qv_mb_panel_steps(depth) * panelColumns * 4), alignment: 64)
     let columnCorrections = UnsafeMutablePointer<Int32>.allocate(capacity: panelColumns)
@@ -109,24 +111,9 @@ func multiBitGemm(_ a: PackedMatrix, _ w: PackedMatrix, kernel: MultiBitX86Kerne
             multiply(prepared.assumingMemoryBound(to: UInt8.self) + firstRow * preparedStride, preparedStride, rows,
                      panel.assumingMemoryBound(to: Int8.self), groups, steps,
                      rowCorrections + firstRow, columnCorrections, tile, panelColumns)
-            destination.drain(tile, tileStride: panelColumns, rows: rows, columns: columns,
-                              firstRow: firstRow, firstColumn: firstColumn)
-        }
-    }
-}
-
-extension GemmDestination {
-    /// Stores a tile of `rows` × `columns` accumulators (`tileStride` apart) through the epilogue
-    /// as output rows `firstRow...`, columns `firstColumn...`. Out of line so that `store` inlines
-    /// here with the epilogue's fields in registers.
-    @inline(never)
-    fileprivate func drain(_ tile: UnsafePointer<Int32>, tileStride: Int, rows: Int, columns: Int,
-                           firstRow: Int, firstColumn: Int) {
-        for row in 0..<rows {
-            let accumulators = UnsafeRawPointer(tile + row * tileStride)
-            for column in stride(from: 0, to: columns, by: 4) {
-                store(accumulators.load(fromByteOffset: column * 4, as: SIMD4<Int32>.self),
-                      row: firstRow + row, column: firstColumn + column)
+            for row in 0..<rows {
+                destination.drainRow(tile + row * panelColumns, row: firstRow + row, firstColumn: firstColumn,
+                                     count: columns, path: rowPath)
             }
         }
     }

@@ -1,3 +1,5 @@
+import QVKernelsMath
+
 /// Scalar reference for quantize-and-pack: one `Quantizer.code(_:)` and one field store per
 /// element, then the row padding.
 

@@ -76,7 +76,7 @@ struct AttentionStep {
                 floatGemm(a: c.floats(q) + h * d, lda: features, w: c.floats(k) + h * d, ldw: features,
                           m: n, n: n, k: d, epilogue: Epilogue(scale: .scalar(scoreScale), bias: bias),
                           output: scores, outputStride: n, path: c.path)
-                softmaxRows(scores, count: n)
+                softmaxRows(scores, count: n, path: c.path)
                 let vt = rest.assumingMemoryBound(to: Float.self), vh = c.floats(v) + h * d
                 for r in 0..<d { for t in 0..<n { vt[r * n + t] = vh[t * features + r] } }
                 floatGemm(a: scores, lda: n, w: vt, ldw: n, m: n, n: d, k: n,
@@ -86,7 +86,7 @@ struct AttentionStep {
                     try integerGemm(c.codes(q, head: h).readOnly, c.codes(k, head: h).readOnly,
                                     epilogue: Epilogue(scale: .scalar(qkScale), bias: bias),
                                     output: scores, outputStride: n, path: c.path)
-                    softmaxRows(scores, count: n)
+                    softmaxRows(scores, count: n, path: c.path)
                     let packed = MutablePackedMatrix(base: rest, rows: n, columns: n,
                                                      rowStride: packedRowStride(columns: n, format: probs.format),
                                                      format: probs.format)
@@ -101,7 +101,7 @@ struct AttentionStep {
         }
     }
 
-    private func softmaxRows(_ scores: UnsafeMutablePointer<Float>, count n: Int) {
-        for i in 0..<n { softmaxInPlace(scores + i * n, count: n) }
+    private func softmaxRows(_ scores: UnsafeMutablePointer<Float>, count n: Int, path: KernelPath) {
+        for i in 0..<n { softmaxInPlace(scores + i * n, count: n, path: path) }
     }
 }

@@ -75,7 +75,7 @@ struct RowwiseStep {
                 for j in 0..<width { yr[j] = xr[j] * inv }
             case .softmax:
                 if yr != xr { yr.update(from: xr, count: width) }
-                softmaxInPlace(yr, count: width)
+                softmaxInPlace(yr, count: width, path: c.path)
             }
         }
     }

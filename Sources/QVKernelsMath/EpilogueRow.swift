@@ -1,0 +1,78 @@
+/// The GEMM epilogue over one output row, 16 columns at a time:
+/// out[j] = act(acc[j] · scale[j] + bias[j]) + residual[j], in that order, elementwise — so it
+/// gives the same bits as any other lane width of the same operations.
+
+/// What the epilogue applies, as plain pointers (the kernels' `Epilogue` resolved for one row).
+public struct EpilogueRowParameters {
+    /// Per-column scales, or nil to use `scalarScale`.
+    public var columnScales: UnsafePointer<Float>?
+    /// Scale for every column when `columnScales` is nil.
+    public var scalarScale: Float
+    /// Per-column bias, or nil.
+    public var bias: UnsafePointer<Float>?
+    /// Apply GELU after the bias.
+    public var gelu: Bool
+    /// This row's residual, or nil. May alias the output.
+    public var residual: UnsafePointer<Float>?
+
+    /// Parameters for one row.
+    @inlinable
+    public init(columnScales: UnsafePointer<Float>?, scalarScale: Float, bias: UnsafePointer<Float>?, gelu: Bool,
+                residual: UnsafePointer<Float>?) {
+        self.columnScales = columnScales
+        self.scalarScale = scalarScale
+        self.bias = bias
+        self.gelu = gelu
+        self.residual = residual
+    }
+}
+
+extension Lanes16 {
+    /// Applies the epilogue to `count` Int32 accumulators and writes `output[0..<count]`.
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func epilogueRow(_ accumulators: UnsafePointer<Int32>, count: Int, _ p: EpilogueRowParameters,
+                            output: UnsafeMutablePointer<Float>) {
+        var column = 0
+        while column + 16 <= count {
+            let acc = SIMD16<Float>(UnsafeRawPointer(accumulators + column).loadUnaligned(as: SIMD16<Int32>.self))
+            storeSixteen(finish(p, acc, column: column, count: 16), to: output + column)
+            column += 16
+        }
+        if column < count {
+            var acc = SIMD16<Int32>()
+            for lane in 0..<(count - column) { acc[lane] = accumulators[column + lane] }
+            storeSixteen(finish(p, SIMD16<Float>(acc), column: column, count: count - column), to: output + column, count: count - column)
+        }
+    }
+}
+
+extension Lanes16 {
+    /// Applies the epilogue to `count` FP32 sums in place at `output` (sums already stored there).
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func epilogueRowInPlace(_ output: UnsafeMutablePointer<Float>, count: Int, _ p: EpilogueRowParameters) {
+        var column = 0
+        while column + 16 <= count {
+            storeSixteen(finish(p, loadSixteen(output + column), column: column, count: 16), to: output + column)
+            column += 16
+        }
+        if column < count {
+            let n = count - column
+            storeSixteen(finish(p, loadSixteen(output + column, count: n, filler: 0), column: column, count: n), to: output + column, count: n)
+        }
+    }
+}
+
+extension Lanes16 {
+    /// Finishes 16 accumulators of columns `column..<column+16` (the first `count` are real).
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func finish(_ p: EpilogueRowParameters, _ accumulators: SIMD16<Float>, column: Int, count: Int) -> SIMD16<Float> {
+        func lanes(_ source: UnsafePointer<Float>) -> SIMD16<Float> {
+            count == 16 ? loadSixteen(source + column) : loadSixteen(source + column, count: count, filler: 0)
+        }
+        var v = accumulators * (p.columnScales.map(lanes) ?? SIMD16(repeating: p.scalarScale))
+        if let bias = p.bias { v += lanes(bias) }
+        if p.gelu { v = gelu(v) }
+        if let residual = p.residual { v += lanes(residual) }
+        return v
+    }
+}
