@@ -49,8 +49,9 @@ public final class InferenceSession {
     /// Bytes of the arena.
     public var arenaBytes: Int { plan.byteCount }
 
-    /// Plans the arena for `model.maxTokens` tokens and allocates it.
-    public init(model: QVModel, path: KernelPath = .portable) {
+    /// Plans the arena for `model.maxTokens` tokens and allocates it; kernels of `path` (by
+    /// default the fastest this CPU runs).
+    public init(model: QVModel, path: KernelPath = .best) {
         self.model = model
         self.path = path
         let steps = model.steps, tokens = model.maxTokens

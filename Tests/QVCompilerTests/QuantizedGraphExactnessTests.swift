@@ -15,10 +15,10 @@ import QVRuntime
         "ok",
     ]
 
-    @Test(arguments: [Precision.w1a1, .w2a2, .w8a8])
-    func fastPathEqualsScalarReference(_ precision: Precision) throws {
+    @Test(arguments: [Precision.w1a1, .w2a2, .w8a8], KernelPath.supported.filter { $0 != .scalar })
+    func fastPathEqualsScalarReference(_ precision: Precision, _ path: KernelPath) throws {
         try CompiledMiniLM.withModel(try CompiledMiniLM.image(precision)) { model in
-            let session = InferenceSession(model: model, path: .portable)
+            let session = InferenceSession(model: model, path: path)
             let reference = ReferenceExecutor(model: model)
             for text in Self.texts {
                 let ids = model.tokenizer.encode(text)

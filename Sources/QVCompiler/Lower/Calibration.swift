@@ -19,7 +19,8 @@ struct Calibration {
         fp32File.withUnsafeBytes { raw in
             do {
                 let model = try QVModel(file: try QVBFile(bytes: raw))
-                let session = InferenceSession(model: model)
+                // The portable path, whatever this CPU has, so a compiled file is the same on every machine.
+                let session = InferenceSession(model: model, path: .portable)
                 let names = model.metadata.values.map(\.name)
                 let heads = config.heads, hidden = config.hidden
                 for (i, text) in texts.enumerated() {
