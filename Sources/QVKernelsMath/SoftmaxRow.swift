@@ -75,9 +75,20 @@ extension Lanes16 {
 }
 
 extension Lanes16 {
-    /// Lane-wise maximum as compare-and-blend (a NaN in `b` is ignored).
+    /// Lane-wise maximum as compare-and-blend (a NaN in `b` is ignored). Concrete per width:
+    /// comparisons on a generic `SIMD` type lower to a loop over lanes.
     @_alwaysEmitIntoClient @inline(__always)
-    public static func larger<V: SIMD>(_ a: V, _ b: V) -> V where V.Scalar == Float {
-        a.replacing(with: b, where: b .> a)
-    }
+    public static func larger(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { a.replacing(with: b, where: b .> a) }
+
+    /// Lane-wise maximum of 8 lanes; see `larger(_:_:)`.
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func larger(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .> a) }
+
+    /// Lane-wise maximum of 4 lanes; see `larger(_:_:)`.
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func larger(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> { a.replacing(with: b, where: b .> a) }
+
+    /// Lane-wise maximum of 2 lanes; see `larger(_:_:)`.
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func larger(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> { a.replacing(with: b, where: b .> a) }
 }
