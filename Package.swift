@@ -9,6 +9,18 @@ let coreSwiftSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
 
+/// Settings of a Swift target whose code uses one x86-64 vector ISA (`-Xcc -m…` flags drive Swift
+/// codegen too). QVKernels calls such code only after checking the CPU; on other architectures the
+/// flags are left out and the target's sources compile to nothing.
+func isaSwiftSettings(_ features: [String]) -> [SwiftSetting] {
+    #if arch(x86_64)
+    let flags = features.flatMap { ["-Xcc", "-m\($0)"] }
+    #else
+    let flags: [String] = []
+    #endif
+    return [.unsafeFlags(flags)] + coreSwiftSettings
+}
+
 let package = Package(
     name: "qv",
     platforms: [.macOS(.v14)],
@@ -29,7 +41,12 @@ let package = Package(
         .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd"], swiftSettings: coreSwiftSettings),
         // x86-64 CPU feature probing (CPUID/XGETBV) and intrinsic kernels; empty elsewhere.
         .target(name: "CQVKernelsX86", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "QVKernels", dependencies: ["CQVKernelsX86"], swiftSettings: coreSwiftSettings,
+        // Swift SIMD kernels built for AVX-512 (with VPOPCNTDQ) and for AVX2.
+        .target(name: "QVKernelsAVX512", swiftSettings: isaSwiftSettings(
+            ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512vpopcntdq", "avx2", "bmi2", "popcnt"])),
+        .target(name: "QVKernelsAVX2", swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
+        .target(name: "QVKernels", dependencies: ["CQVKernelsX86", "QVKernelsAVX512", "QVKernelsAVX2"],
+                swiftSettings: coreSwiftSettings,
                 linkerSettings: [.linkedLibrary("m")]),
         .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernels"], swiftSettings: coreSwiftSettings),
         .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime"]),
