@@ -30,7 +30,7 @@ private protocol EpilogueLoop {
     func run(_ epilogue: Epilogue)
 }
 
-/// The columns of a block that come in whole groups of four.
+/// The columns of a block that come in whole groups of four (`columns` is a multiple of 4).
 private struct WholeQuadsLoop<Combine: PopcountCombine>: EpilogueLoop {
     let counts: UnsafeMutablePointer<Int32>
     let ones: UnsafeMutablePointer<Int32>
@@ -42,9 +42,10 @@ private struct WholeQuadsLoop<Combine: PopcountCombine>: EpilogueLoop {
     func run(_ epilogue: Epilogue) {
         for row in 0..<rows {
             let rowCounts = UnsafeRawPointer(counts + row * BinaryCountBlock.countStride)
-            for column in stride(from: 0, to: columns, by: 4) {
-                let quad = rowCounts.loadUnaligned(fromByteOffset: 4 * column, as: SIMD4<Int32>.self)
-                let dots = Combine.dotProducts(counts: quad, depth: depth, activationOnes: ones[row])
+            for quad in 0..<(columns / 4) {
+                let column = 4 * quad
+                let counts = rowCounts.loadUnaligned(fromByteOffset: 4 * column, as: SIMD4<Int32>.self)
+                let dots = Combine.dotProducts(counts: counts, depth: depth, activationOnes: ones[row])
                 epilogue.store(SIMD4<Float>(dots), row: row, column: firstColumn + column, count: 4,
                                to: destination.output, outputStride: destination.outputStride)
             }
