@@ -45,16 +45,22 @@ public func andPopcountCountsAVX2(
 /// How activation words and a broadcast weight word combine before the popcount.
 protocol WordCombine {
     static func combine(_ a: SIMD4<UInt64>, _ w: SIMD4<UInt64>) -> SIMD4<UInt64>
+    /// Whether weight bits past K can reach the count (then a partial last word is masked).
+    static var countsPadding: Bool { get }
 }
 
 /// ±1 × ±1: differing bits.
 enum XorWords: WordCombine {
+    static var countsPadding: Bool { true }
+
     @inline(__always)
     static func combine(_ a: SIMD4<UInt64>, _ w: SIMD4<UInt64>) -> SIMD4<UInt64> { a ^ w }
 }
 
 /// {0,1} × ±1: set activation bits whose weight bit is set.
 enum AndWords: WordCombine {
+    static var countsPadding: Bool { false }
+
     @inline(__always)
     static func combine(_ a: SIMD4<UInt64>, _ w: SIMD4<UInt64>) -> SIMD4<UInt64> { a & w }
 }
@@ -65,15 +71,17 @@ private func countPopcounts<Combine: WordCombine>(
     weights: UnsafeRawPointer, weightStride: Int, weightRows: Int, lastWordMask: UInt64,
     counts: UnsafeMutablePointer<Int32>, countStride: Int
 ) {
+    // Only XOR of a partial last word can count padding bits (activation padding is zero).
+    let maskedWords = Combine.countsPadding && lastWordMask != ~0 ? 1 : 0
     for panel in 0..<panelCount {
         let activations = panels + panel * words * 8
         for quad in 0..<((weightRows + 3) / 4) {
             let rows = WeightRows(weights, stride: weightStride, first: quad * 4, count: weightRows)
             var tile = FourColumns()
-            for word in 0..<max(0, words - 1) {
+            for word in 0..<max(0, words - maskedWords) {
                 tile.add(Combine.self, activations: activations + word * 8, weights: rows, word: word)
             }
-            if words > 0 {
+            if maskedWords == 1 && words > 0 {
                 tile.add(Combine.self, activations: activations + (words - 1) * 8, weights: rows, word: words - 1,
                          mask: SIMD4(repeating: lastWordMask))
             }

@@ -46,16 +46,22 @@ public func andPopcountCountsAVX512(
 /// How an activation word and a broadcast weight word combine before the popcount.
 protocol WordCombine {
     static func combine(_ a: SIMD8<UInt64>, _ w: SIMD8<UInt64>) -> SIMD8<UInt64>
+    /// Whether weight bits past K can reach the count (then a partial last word is masked).
+    static var countsPadding: Bool { get }
 }
 
 /// ±1 × ±1: differing bits.
 enum XorWords: WordCombine {
+    static var countsPadding: Bool { true }
+
     @inline(__always)
     static func combine(_ a: SIMD8<UInt64>, _ w: SIMD8<UInt64>) -> SIMD8<UInt64> { a ^ w }
 }
 
 /// {0,1} × ±1: set activation bits whose weight bit is set.
 enum AndWords: WordCombine {
+    static var countsPadding: Bool { false }
+
     @inline(__always)
     static func combine(_ a: SIMD8<UInt64>, _ w: SIMD8<UInt64>) -> SIMD8<UInt64> { a & w }
 }
@@ -66,6 +72,9 @@ private func countPopcounts<Combine: WordCombine>(
     weights: UnsafeRawPointer, weightStride: Int, weightRows: Int, lastWordMask: UInt64,
     counts: UnsafeMutablePointer<Int32>, countStride: Int
 ) {
+    // Only XOR of a partial last word can count padding bits (activation padding is zero).
+    let maskedWords = Combine.countsPadding && lastWordMask != ~0 ? 1 : 0
+    let mask = SIMD8<UInt64>(repeating: lastWordMask)
     let groups = (weightRows + 7) / 8
     for group in 0..<groups {
         let rows = WeightRows(weights, stride: weightStride, first: group * 8, count: weightRows)
@@ -73,14 +82,13 @@ private func countPopcounts<Combine: WordCombine>(
             let first = panels + 2 * pair * words * 8
             let second = first + words * 8
             var upper = EightColumns(), lower = EightColumns()
-            for word in 0..<max(0, words - 1) {
+            for word in 0..<max(0, words - maskedWords) {
                 let w = rows.broadcast(word: word)
                 upper.add(Combine.self, activations: load(first, word: word), weights: w)
                 lower.add(Combine.self, activations: load(second, word: word), weights: w)
             }
-            if words > 0 {
+            if maskedWords == 1 && words > 0 {
                 let w = rows.broadcast(word: words - 1)
-                let mask = SIMD8<UInt64>(repeating: lastWordMask)
                 upper.add(Combine.self, activations: load(first, word: words - 1), weights: w, mask: mask)
                 lower.add(Combine.self, activations: load(second, word: words - 1), weights: w, mask: mask)
             }
