@@ -165,48 +165,35 @@ private struct EightColumns {
 /// Writes 16 rows × 8 counts, row r at `target + r * stride`: row i < 8 from lane i of `upper`'s
 /// columns, row 8 + i from `lower`'s.
 ///
-/// A transpose by "even lanes, then odd lanes" of two vectors (one `vpermt2d` each), which moves
-/// the lowest lane-index bit of an element into the output's vector index and the pair's
-/// distinguishing vector bit into the top lane bit. The first step also narrows the 64-bit counts
-/// to 32 bits (they fit), pairing columns 2k and 2k + 1, so each vector starts as lane bits
-/// (c0 r2 r1 r0) for row r, column c; three more steps pair on c1, then c2, then the panel r3,
-/// leaving lane bits (r3 c2 c1 c0): the vector for row bits (r2 r1 r0) holds that row of the
-/// upper panel in its low half and of the lower panel in its high half.
+/// Column c of both panels is first narrowed into one 16-lane vector (lane = row r; counts fit in
+/// 32 bits), so the 128 counts sit at index 16c + r. "Even lanes of a vector pair, then odd lanes"
+/// (one `vpermt2d` each) applied to vectors (0, 1), (2, 3), (4, 5), (6, 7) is a perfect unshuffle
+/// of all 128: the index bits rotate right by one. Four rounds turn (c, r) into (r, c), leaving
+/// rows 2q and 2q + 1 in vector q.
 @inline(__always)
 private func storeTransposed(
     _ upper: EightColumns, _ lower: EightColumns, to target: UnsafeMutablePointer<Int32>, stride: Int
 ) {
-    let top = RowHalves(upper), bottom = RowHalves(lower)
-    func store(_ rows: SIMD16<Int32>, row: Int) {
-        UnsafeMutableRawPointer(target + row * stride).storeBytes(of: rows.lowHalf, as: SIMD8<Int32>.self)
-        UnsafeMutableRawPointer(target + (row + 8) * stride).storeBytes(of: rows.highHalf, as: SIMD8<Int32>.self)
+    var v0 = narrow(upper.c0, lower.c0), v1 = narrow(upper.c1, lower.c1)
+    var v2 = narrow(upper.c2, lower.c2), v3 = narrow(upper.c3, lower.c3)
+    var v4 = narrow(upper.c4, lower.c4), v5 = narrow(upper.c5, lower.c5)
+    var v6 = narrow(upper.c6, lower.c6), v7 = narrow(upper.c7, lower.c7)
+    for _ in 0..<4 {
+        (v0, v1, v2, v3, v4, v5, v6, v7) = (even(v0, v1), even(v2, v3), even(v4, v5), even(v6, v7),
+                                            odd(v0, v1), odd(v2, v3), odd(v4, v5), odd(v6, v7))
     }
-    store(even(top.lowBits00, bottom.lowBits00), row: 0)
-    store(even(top.lowBits01, bottom.lowBits01), row: 1)
-    store(even(top.lowBits10, bottom.lowBits10), row: 2)
-    store(even(top.lowBits11, bottom.lowBits11), row: 3)
-    store(odd(top.lowBits00, bottom.lowBits00), row: 4)
-    store(odd(top.lowBits01, bottom.lowBits01), row: 5)
-    store(odd(top.lowBits10, bottom.lowBits10), row: 6)
-    store(odd(top.lowBits11, bottom.lowBits11), row: 7)
-}
-
-/// One panel's counts after three transpose steps: `lowBits<r1><r0>` holds, of the rows whose low
-/// bits are (r1 r0), all 8 columns of row r2 = 0 (lanes 0…7) and of row r2 = 1 (lanes 8…15).
-private struct RowHalves {
-    let lowBits00, lowBits01, lowBits10, lowBits11: SIMD16<Int32>
-
-    @inline(__always)
-    init(_ panel: EightColumns) {
-        // Narrow, pairing columns 2k, 2k + 1: lanes (c0 r2 r1 r0).
-        let n0 = narrow(panel.c0, panel.c1), n1 = narrow(panel.c2, panel.c3)
-        let n2 = narrow(panel.c4, panel.c5), n3 = narrow(panel.c6, panel.c7)
-        // Pair on c1: lanes (c1 c0 r2 r1), r0 now in the vector index.
-        let c2lo0 = even(n0, n1), c2lo1 = odd(n0, n1), c2hi0 = even(n2, n3), c2hi1 = odd(n2, n3)
-        // Pair on c2: lanes (c2 c1 c0 r2), r1 r0 in the vector index.
-        (lowBits00, lowBits01) = (even(c2lo0, c2hi0), even(c2lo1, c2hi1))
-        (lowBits10, lowBits11) = (odd(c2lo0, c2hi0), odd(c2lo1, c2hi1))
+    func store(_ rows: SIMD16<Int32>, pair: Int) {
+        UnsafeMutableRawPointer(target + 2 * pair * stride).storeBytes(of: rows.lowHalf, as: SIMD8<Int32>.self)
+        UnsafeMutableRawPointer(target + (2 * pair + 1) * stride).storeBytes(of: rows.highHalf, as: SIMD8<Int32>.self)
     }
+    store(v0, pair: 0)
+    store(v1, pair: 1)
+    store(v2, pair: 2)
+    store(v3, pair: 3)
+    store(v4, pair: 4)
+    store(v5, pair: 5)
+    store(v6, pair: 6)
+    store(v7, pair: 7)
 }
 
 /// The even lanes of `a` then those of `b`.
@@ -217,8 +204,8 @@ private func even(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD16<Int32> { SIM
 @inline(__always)
 private func odd(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD16<Int32> { SIMD32(lowHalf: a, highHalf: b).oddHalf }
 
-/// The 64-bit lanes of `a` then those of `b`, as 32-bit values (the low halves of little-endian
-/// 64-bit lanes are the even 32-bit lanes).
+/// The 64-bit lanes of `a` then those of `b`, narrowed to 32 bits (the low halves of
+/// little-endian 64-bit lanes are the even 32-bit lanes).
 @inline(__always)
 private func narrow(_ a: SIMD8<UInt64>, _ b: SIMD8<UInt64>) -> SIMD16<Int32> {
     even(unsafeBitCast(a, to: SIMD16<Int32>.self), unsafeBitCast(b, to: SIMD16<Int32>.self))
