@@ -66,14 +66,32 @@ enum AndWords: WordCombine {
     static func combine(_ a: SIMD8<UInt64>, _ w: SIMD8<UInt64>) -> SIMD8<UInt64> { a & w }
 }
 
+/// Only XOR of a partial last word can count padding bits (activation padding is zero); the loops
+/// for that case are a separate copy, so the common one carries no mask.
 @inline(__always)
 private func countPopcounts<Combine: WordCombine>(
     _: Combine.Type, panels: UnsafePointer<UInt64>, panelPairs: Int, words: Int,
     weights: UnsafeRawPointer, weightStride: Int, weightRows: Int, lastWordMask: UInt64,
     counts: UnsafeMutablePointer<Int32>, countStride: Int
 ) {
-    // Only XOR of a partial last word can count padding bits (activation padding is zero).
-    let maskedWords = Combine.countsPadding && lastWordMask != ~0 ? 1 : 0
+    if Combine.countsPadding && lastWordMask != ~0 && words > 0 {
+        countTiles(Combine.self, panels: panels, panelPairs: panelPairs, words: words, weights: weights,
+                   weightStride: weightStride, weightRows: weightRows, lastWordMask: lastWordMask,
+                   masksLastWord: true, counts: counts, countStride: countStride)
+    } else {
+        countTiles(Combine.self, panels: panels, panelPairs: panelPairs, words: words, weights: weights,
+                   weightStride: weightStride, weightRows: weightRows, lastWordMask: ~0,
+                   masksLastWord: false, counts: counts, countStride: countStride)
+    }
+}
+
+@inline(__always)
+private func countTiles<Combine: WordCombine>(
+    _: Combine.Type, panels: UnsafePointer<UInt64>, panelPairs: Int, words: Int,
+    weights: UnsafeRawPointer, weightStride: Int, weightRows: Int, lastWordMask: UInt64, masksLastWord: Bool,
+    counts: UnsafeMutablePointer<Int32>, countStride: Int
+) {
+    let unmaskedWords = masksLastWord ? words - 1 : words
     let mask = SIMD8<UInt64>(repeating: lastWordMask)
     let groups = (weightRows + 7) / 8
     for group in 0..<groups {
@@ -82,12 +100,12 @@ private func countPopcounts<Combine: WordCombine>(
             let first = panels + 2 * pair * words * 8
             let second = first + words * 8
             var upper = EightColumns(), lower = EightColumns()
-            for word in 0..<max(0, words - maskedWords) {
+            for word in 0..<unmaskedWords {
                 let w = rows.broadcast(word: word)
                 upper.add(Combine.self, activations: load(first, word: word), weights: w)
                 lower.add(Combine.self, activations: load(second, word: word), weights: w)
             }
-            if maskedWords == 1 && words > 0 {
+            if masksLastWord {
                 let w = rows.broadcast(word: words - 1)
                 upper.add(Combine.self, activations: load(first, word: words - 1), weights: w, mask: mask)
                 lower.add(Combine.self, activations: load(second, word: words - 1), weights: w, mask: mask)
