@@ -23,9 +23,9 @@ public func integerGemm(
     case (.scalar, _):
         integerGemmScalar(a, w, into: destination)
     case (.portable, .binaryXor), (.avx2, .binaryXor), (.avx512, .binaryXor):
-        binaryGemmPortable(a, w, combine: XorPopcount.self, into: destination)
+        binaryGemm(a, w, combine: XorPopcount.self, path: path, into: destination)
     case (.portable, .unsignedBitAnd), (.avx2, .unsignedBitAnd), (.avx512, .unsignedBitAnd):
-        binaryGemmPortable(a, w, combine: AndPopcount.self, into: destination)
+        binaryGemm(a, w, combine: AndPopcount.self, path: path, into: destination)
     case (.portable, .multiBit):
         multiBitGemmPortable(a, w, into: destination)
     case (.avx2, .multiBit), (.avx512, .multiBit):

@@ -1,0 +1,114 @@
+/// 1-bit GEMM by popcount, shared by every path: activations go into 8-row panels, a counting
+/// kernel (portable, AVX2 or AVX-512) counts popcount(combine(a_m, w_n)) for a block of weight rows
+/// read in place, and the counts become dot products and go through the shared epilogue.
+/// XOR-popcount gives ±1 × ±1 dot products, AND-popcount gives {0,1} × ±1 ones.
+#if arch(x86_64)
+import CQVKernelsX86
+#endif
+
+/// How popcounts become dot products, and which counting kernels a combine rule has.
+protocol PopcountCombine {
+    /// The word whose set bits are counted (portable kernel).
+    static func combine(_ a: SIMD4<UInt64>, _ w: SIMD4<UInt64>) -> SIMD4<UInt64>
+    /// Dot products from the counts of one activation row against four weight rows, given the
+    /// depth K and the number of set bits in the activation row.
+    static func dotProducts(counts: SIMD4<Int32>, depth: Int32, activationOnes: Int32) -> SIMD4<Int32>
+    #if arch(x86_64)
+    /// Counts one block with AVX2.
+    static func countAVX2(_ block: BinaryCountBlock)
+    /// Counts one block with AVX-512 VPOPCNTDQ.
+    static func countAVX512(_ block: BinaryCountBlock)
+    #endif
+}
+
+/// ±1 × ±1: agreeing bits add 1, differing bits subtract 1, so Σ a·w = K − 2·popcount(a XOR w).
+enum XorPopcount: PopcountCombine {
+    @inline(__always)
+    static func combine(_ a: SIMD4<UInt64>, _ w: SIMD4<UInt64>) -> SIMD4<UInt64> { a ^ w }
+
+    @inline(__always)
+    static func dotProducts(counts: SIMD4<Int32>, depth: Int32, activationOnes: Int32) -> SIMD4<Int32> {
+        depth &- 2 &* counts
+    }
+}
+
+/// {0,1} × ±1: each set activation bit adds +1 or −1 by its weight bit, so
+/// Σ a·w = 2·popcount(a AND w) − popcount(a).
+enum AndPopcount: PopcountCombine {
+    @inline(__always)
+    static func combine(_ a: SIMD4<UInt64>, _ w: SIMD4<UInt64>) -> SIMD4<UInt64> { a & w }
+
+    @inline(__always)
+    static func dotProducts(counts: SIMD4<Int32>, depth: Int32, activationOnes: Int32) -> SIMD4<Int32> {
+        2 &* counts &- activationOnes
+    }
+}
+
+/// One counting job: every panel row against `weightRows` weight rows read in place; count(m, n)
+/// lands at `counts[m * BinaryCountBlock.countStride + n]`.
+struct BinaryCountBlock {
+    let panels: BinaryActivationPanels
+    /// Address of the first weight row of the block.
+    let weights: UnsafeRawPointer
+    let weightStride: Int
+    /// Weight rows in the block (1...`BinaryCountBlock.maximumWeightRows`).
+    let weightRows: Int
+    let counts: UnsafeMutablePointer<Int32>
+
+    /// Weight rows per job: 32 keeps the counts of 128 activation rows in 16 KB (L1).
+    static let maximumWeightRows = 32
+    /// Int32s from one row of counts to the next.
+    static let countStride = maximumWeightRows
+}
+
+/// The counting kernel a path runs; a path whose instructions the CPU lacks runs the best one it
+/// has below it, so no path ever executes an unsupported instruction.
+enum BinaryCountKernel {
+    case portable
+    #if arch(x86_64)
+    case avx2, avx512
+    #endif
+
+    init(path: KernelPath) {
+        #if arch(x86_64)
+        let vectorPopcount = qv_x86_features() & UInt32(QV_X86_AVX512_VPOPCNTDQ) != 0
+        switch path {
+        case .avx512 where KernelPath.avx512.isSupported && vectorPopcount: self = .avx512
+        case .avx512 where KernelPath.avx2.isSupported, .avx2 where KernelPath.avx2.isSupported: self = .avx2
+        default: self = .portable
+        }
+        #else
+        self = .portable
+        #endif
+    }
+
+    @inline(__always)
+    func count<Combine: PopcountCombine>(_ block: BinaryCountBlock, combine: Combine.Type) {
+        switch self {
+        case .portable: binaryCountsPortable(block, combine: Combine.self)
+        #if arch(x86_64)
+        case .avx2: Combine.countAVX2(block)
+        case .avx512: Combine.countAVX512(block)
+        #endif
+        }
+    }
+}
+
+/// The non-scalar paths of `integerGemm` for (b1, b1) and (u1, b1).
+func binaryGemm<Combine: PopcountCombine>(
+    _ a: PackedMatrix, _ w: PackedMatrix, combine: Combine.Type, path: KernelPath, into destination: GemmDestination
+) {
+    let kernel = BinaryCountKernel(path: path)
+    let panels = BinaryActivationPanels(a)
+    defer { panels.deallocate() }
+    let counts = UnsafeMutablePointer<Int32>.allocate(capacity: panels.rows * BinaryCountBlock.maximumWeightRows)
+    defer { counts.deallocate() }
+    let depth = Int32(truncatingIfNeeded: a.columns)
+    for first in stride(from: 0, to: w.rows, by: BinaryCountBlock.maximumWeightRows) {
+        let weightRows = min(BinaryCountBlock.maximumWeightRows, w.rows - first)
+        kernel.count(BinaryCountBlock(panels: panels, weights: w.rowStart(first), weightStride: w.rowStride,
+                                      weightRows: weightRows, counts: counts), combine: Combine.self)
+        storeBinaryCounts(counts, panels: panels, rows: a.rows, firstColumn: first, columns: weightRows,
+                          depth: depth, combine: Combine.self, path: path, into: destination)
+    }
+}
