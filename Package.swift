@@ -20,6 +20,8 @@ let package = Package(
     targets: [
         // C libraries from Debian.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // OpenBLAS (cblas_sgemm): the FP32 yardstick of `qvc bench --kernels`.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         // libflatbuffers' C++ Verifier and CRC-32C behind a plain C API.
         .target(
             name: "CQVBShim",
@@ -29,12 +31,14 @@ let package = Package(
         .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd"], swiftSettings: coreSwiftSettings),
         // x86-64 CPU feature probing (CPUID/XGETBV) and intrinsic kernels; empty elsewhere.
         .target(name: "CQVKernelsX86", cSettings: [.unsafeFlags(["-O3"])]),
+        // Instruction-throughput ceilings (XOR+popcount, vpdpbusd, FMA) for `qvc bench --kernels`.
+        .target(name: "CQVBenchCeilings", dependencies: ["CQVKernelsX86"], cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "QVKernels", dependencies: ["CQVKernelsX86"], swiftSettings: coreSwiftSettings,
                 linkerSettings: [.linkedLibrary("m")]),
         .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernels"], swiftSettings: coreSwiftSettings),
         .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime"]),
         .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVRuntime"]),
-        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVCommandLine"]),
+        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings"]),
         .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVCommandLine"]),
 
         .testTarget(name: "QVFormatTests", dependencies: ["QVFormat"]),

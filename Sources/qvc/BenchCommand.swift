@@ -3,8 +3,10 @@ import QVKernels
 import QVRuntime
 
 /// `qvc bench FILE.qvb [--seq N] [--threads N] [--runs N] [--json]`: median latency of whole
-/// inferences on a fixed sequence of exactly N tokens, batch 1.
+/// inferences on a fixed sequence of exactly N tokens, batch 1. With `--kernels`, the GEMM
+/// kernel benchmark instead (`kernelBenchCommand`).
 func benchCommand(_ words: [String]) throws(CommandLineError) {
+    if words.contains("--kernels") { return try kernelBenchCommand(words) }
     let args = try Arguments(words, valued: ["--seq", "--threads", "--runs", "--warmup"], switches: ["--json"])
     guard args.positional.count == 1 else { throw .usage("bench takes one .qvb file") }
     let loaded = try LoadedModel(path: args.positional[0])
