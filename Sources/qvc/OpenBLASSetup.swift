@@ -31,16 +31,10 @@ enum OpenBLASSetup {
 
     /// The kernel set OpenBLAS chose, e.g. `SkylakeX` or `Zen`.
     static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
-    /// OpenBLAS's build configuration line.
+    /// OpenBLAS's build configuration line, single-spaced.
     static var config: String {
-        (openblas_get_config().map { String(cString: $0) } ?? "unknown").trimmingCharacters(in: " ")
+        (openblas_get_config().map { String(cString: $0) } ?? "unknown").split(separator: " ").joined(separator: " ")
     }
     /// Threads `cblas_sgemm` uses.
     static var threads: Int { Int(openblas_get_num_threads()) }
-}
-
-private extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
-    }
 }
