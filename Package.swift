@@ -32,6 +32,8 @@ let package = Package(
     targets: [
         // C libraries from Debian.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // OpenBLAS (cblas_sgemm): the FP32 yardstick of `qvc bench --kernels`.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         // libflatbuffers' C++ Verifier and CRC-32C behind a plain C API.
         .target(
             name: "CQVBShim",
@@ -49,10 +51,12 @@ let package = Package(
         .target(name: "QVKernelsAVX2", dependencies: ["QVKernelsMath"], swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
         .target(name: "QVKernels", dependencies: ["CQVKernelsX86", "QVKernelsMath", "QVKernelsAVX512", "QVKernelsAVX2"],
                 swiftSettings: coreSwiftSettings, linkerSettings: [.linkedLibrary("m")]),
+        // The FP32 FMA throughput ceiling for `qvc bench --kernels`.
+        .target(name: "CQVBenchCeilings", dependencies: ["CQVKernelsX86"], cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernels"], swiftSettings: coreSwiftSettings),
         .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime"]),
         .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVRuntime"]),
-        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVCommandLine"]),
+        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings"]),
         .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVCommandLine"]),
 
         .testTarget(name: "QVFormatTests", dependencies: ["QVFormat"]),

@@ -37,23 +37,30 @@ public enum ValueSnapshot {
 public typealias ValueObserver = (Int, ValueSnapshot) -> Void
 
 /// Runs a model: owns one arena, planned once for the model's longest sequence, so inference
-/// allocates nothing. Not thread-safe: one session per thread.
+/// allocates nothing. Large GEMMs, attention heads and quantization split across the workers of
+/// the host's `ParallelFor`; results are bit-identical for any worker count. Not thread-safe:
+/// one session per thread (each may have its own parallel-for).
 public final class InferenceSession {
     /// The model this session runs.
     public let model: QVModel
     /// The kernel implementations it uses.
     public let path: KernelPath
+    /// How steps split their work.
+    public let parallel: ParallelFor
     let plan: ArenaPlan
+    /// Bytes of each step's scratch region per worker.
+    let scratchStrides: [Int]
     let arena: UnsafeMutableRawPointer
 
     /// Bytes of the arena.
     public var arenaBytes: Int { plan.byteCount }
 
-    /// Plans the arena for `model.maxTokens` tokens and allocates it; kernels of `path` (by
-    /// default the fastest this CPU runs).
-    public init(model: QVModel, path: KernelPath = .best) {
+    /// Plans the arena for `model.maxTokens` tokens (with scratch for every worker of
+    /// `parallel`) and allocates it; kernels of `path` (by default the fastest this CPU runs).
+    public init(model: QVModel, path: KernelPath = .best, parallel: ParallelFor = .serial) {
         self.model = model
         self.path = path
+        self.parallel = parallel
         let steps = model.steps, tokens = model.maxTokens
         var first = [Int](repeating: Int.max, count: model.layouts.count)
         var last = [Int](repeating: -1, count: model.layouts.count)
@@ -67,7 +74,9 @@ public final class InferenceSession {
             guard last[v] >= 0 else { return nil }
             return ArenaPlan.Block(bytes: model.layouts[v].byteCount(tokens: tokens), first: min(first[v], last[v]), last: last[v])
         }
-        let scratch = steps.enumerated().map { ArenaPlan.Block(bytes: align64($1.scratchBytes(tokens: tokens)), first: $0, last: $0) }
+        let strides = steps.map { align64($0.scratchBytes(tokens: tokens)) }
+        let scratch = strides.enumerated().map { ArenaPlan.Block(bytes: $1 * parallel.workers, first: $0, last: $0) }
+        scratchStrides = strides
         plan = ArenaPlan(valueBlocks: blocks, scratchBlocks: scratch)
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.byteCount, 64), alignment: 64)
     }
@@ -87,7 +96,8 @@ public final class InferenceSession {
         let io = model.io
         func context(_ step: Int) -> StepContext {
             StepContext(arena: arena, offsets: plan.offsets, layouts: model.layouts,
-                        scratch: arena + plan.scratchOffsets[step], tokens: tokens, path: path)
+                        scratch: arena + plan.scratchOffsets[step], scratchStride: scratchStrides[step],
+                        tokens: tokens, path: path, parallel: parallel)
         }
         let c = context(0)
         for t in 0..<tokens {

@@ -4,6 +4,7 @@ let usage = """
 usage: qvc compile MODEL_DIR_OR_FILE -o OUT.qvb [--bits fp32|w8a8|w2a2|w1a1] [--zstd] [--calibration TEXTS.txt] [--json]
        qvc inspect FILE.qvb [--json]
        qvc bench FILE.qvb [--seq N] [--threads N] [--runs N] [--json]
+       qvc bench --kernels [--threads N] [--json] [--quick]
 """
 
 let words = Array(CommandLine.arguments.dropFirst())

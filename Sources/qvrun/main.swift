@@ -2,14 +2,14 @@ import QVCommandLine
 import QVRuntime
 
 let usage = """
-usage: qvrun FILE.qvb --text "…" [--json]
-       qvrun FILE.qvb --input texts.txt [--json]     (one text a line)
+usage: qvrun FILE.qvb --text "…" [--threads N] [--json]
+       qvrun FILE.qvb --input texts.txt [--threads N] [--json]     (one text a line)
 """
 
 let words = Array(CommandLine.arguments.dropFirst())
 runCommand(program: "qvrun") { () throws(CommandLineError) in
     if words.contains("-h") || words.contains("--help") { print(usage); return }
-    let args = try Arguments(words, valued: ["--text", "--input"], switches: ["--json"])
+    let args = try Arguments(words, valued: ["--text", "--input", "--threads"], switches: ["--json"])
     guard args.positional.count == 1 else { throw .usage("give one .qvb file\n" + usage) }
     let texts: [String]
     switch (args.value("--text"), args.value("--input")) {
@@ -20,8 +20,10 @@ runCommand(program: "qvrun") { () throws(CommandLineError) in
     case (nil, nil): throw .usage("give --text or --input\n" + usage)
     default: throw .usage("give --text or --input, not both")
     }
+    let threads = try args.int("--threads", default: 1, in: 1...256)
     let loaded = try LoadedModel(path: args.positional[0])
-    let session = InferenceSession(model: loaded.model, path: try selectedKernelPath())
+    let pool = try ThreadPool(threads: threads)
+    let session = InferenceSession(model: loaded.model, path: try selectedKernelPath(), parallel: pool.parallelFor)
     var embeddings: [[Float]] = []
     for text in texts {
         let t0 = monotonicMilliseconds()

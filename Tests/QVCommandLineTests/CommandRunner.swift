@@ -20,12 +20,19 @@ enum CLI {
         let stderr: String
     }
 
-    /// Runs `program` with `arguments`; fails the test if it runs longer than `timeout` seconds
-    /// (a hang) or dies from a signal (a crash).
-    static func run(_ program: String, _ arguments: [String], timeout: Double = 300) throws -> Result {
+    /// Runs `program` with `arguments` (and `environment` changes: a nil value removes the
+    /// variable); fails the test if it runs longer than `timeout` seconds (a hang) or dies from
+    /// a signal (a crash).
+    static func run(_ program: String, _ arguments: [String], environment: [String: String?] = [:],
+                    timeout: Double = 300) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: program.contains("/") ? program : binDir + "/" + program)
         p.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            p.environment = merged
+        }
         // Output goes to files, not pipes, so a chatty process can never block on a full pipe.
         let dir = try temporaryFolder()
         _ = FileManager.default.createFile(atPath: dir + "/out", contents: nil)

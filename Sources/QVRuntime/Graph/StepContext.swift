@@ -1,7 +1,7 @@
 import QVKernels
 
-/// What a step sees while it runs: the arena with every value's place, its own scratch space,
-/// the sequence length and the kernel path.
+/// What a step sees while it runs: the arena with every value's place, its own scratch space
+/// (one region per worker), the sequence length, the kernel path and the host's parallel-for.
 struct StepContext {
     /// Start of the arena.
     let arena: UnsafeMutableRawPointer
@@ -9,12 +9,19 @@ struct StepContext {
     let offsets: [Int]
     /// Layout of each value.
     let layouts: [ValueLayout]
-    /// This step's scratch space (64-byte aligned).
+    /// This step's scratch space: `parallel.workers` regions of `scratchStride` bytes (64-byte aligned).
     let scratch: UnsafeMutableRawPointer
+    /// Bytes from one worker's scratch region to the next.
+    let scratchStride: Int
     /// Tokens in the current sequence.
     let tokens: Int
     /// Which kernel implementations to use.
     let path: KernelPath
+    /// How the step may split its work.
+    let parallel: ParallelFor
+
+    /// Scratch region of task `task` (below `parallel.workers`).
+    func scratch(task: Int) -> UnsafeMutableRawPointer { scratch + task * scratchStride }
 
     /// Raw storage of value `v`.
     func raw(_ v: Int) -> UnsafeMutableRawPointer { arena + offsets[v] }
@@ -29,10 +36,10 @@ struct StepContext {
         layouts[v].packedMatrix(at: raw(v), tokens: tokens, head: head)
     }
 
-    /// Fills `count` floats of scratch at `byteOffset` with the additive attention mask of value
-    /// `mask` (0 where the token is attended, -inf where it is masked out) and returns them.
-    func maskBias(from mask: Int, byteOffset: Int) -> UnsafeMutablePointer<Float> {
-        let bias = (scratch + byteOffset).assumingMemoryBound(to: Float.self)
+    /// Fills `tokens` floats at `place` with the additive attention mask of value `mask` (0 where
+    /// the token is attended, -inf where it is masked out) and returns them.
+    func maskBias(from mask: Int, at place: UnsafeMutableRawPointer) -> UnsafeMutablePointer<Float> {
+        let bias = place.assumingMemoryBound(to: Float.self)
         let m = int32s(mask)
         for j in 0..<tokens { bias[j] = m[j] != 0 ? 0 : -Float.infinity }
         return bias

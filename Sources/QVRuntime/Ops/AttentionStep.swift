@@ -55,7 +55,8 @@ struct AttentionStep {
         operands = .codes(probs: probs, qkScale: sq.scale * sk.scale * scoreScale, pvScale: probs.scale * sv.scale)
     }
 
-    /// Scratch bytes for `tokens` tokens: mask bias, one head's scores, and vᵀ or packed probs.
+    /// Scratch bytes one task needs for `tokens` tokens: mask bias, one head's scores, and vᵀ
+    /// or packed probabilities (the session gives every worker a region this size).
     func scratchBytes(tokens: Int) -> Int {
         let bias = align64(tokens * 4), scores = align64(tokens * tokens * 4)
         switch operands {
@@ -64,13 +65,27 @@ struct AttentionStep {
         }
     }
 
+    /// Runs the heads, split into one contiguous group per worker; each group works in its own
+    /// scratch region and writes only its heads' output columns.
     func run(_ c: StepContext) throws(RuntimeError) {
+        let tasks = min(c.parallel.workers, heads)
+        do {
+            try c.parallel.forEach(tasks) { task throws(KernelError) in
+                try run(c, heads: ParallelFor.range(task: task, of: tasks, count: heads), scratch: c.scratch(task: task))
+            }
+        } catch {
+            throw RuntimeError(.invalidGraph, "attention: \(error)")
+        }
+    }
+
+    /// Heads `group`, with `scratch` laid out as `scratchBytes(tokens:)` describes.
+    private func run(_ c: StepContext, heads group: Range<Int>, scratch: UnsafeMutableRawPointer) throws(KernelError) {
         let n = c.tokens, d = headDim
-        let bias = c.maskBias(from: mask, byteOffset: 0)
-        let scores = (c.scratch + align64(n * 4)).assumingMemoryBound(to: Float.self)
-        let rest = c.scratch + align64(n * 4) + align64(n * n * 4)
+        let bias = c.maskBias(from: mask, at: scratch)
+        let scores = (scratch + align64(n * 4)).assumingMemoryBound(to: Float.self)
+        let rest = scratch + align64(n * 4) + align64(n * n * 4)
         let out = c.floats(output)
-        for h in 0..<heads {
+        for h in group {
             switch operands {
             case .float:
                 floatGemm(a: c.floats(q) + h * d, lda: features, w: c.floats(k) + h * d, ldw: features,
@@ -82,21 +97,17 @@ struct AttentionStep {
                 floatGemm(a: scores, lda: n, w: vt, ldw: n, m: n, n: d, k: n,
                           epilogue: Epilogue(scale: .scalar(1)), output: out + h * d, outputStride: features, path: c.path)
             case .codes(let probs, let qkScale, let pvScale):
-                do {
-                    try integerGemm(c.codes(q, head: h).readOnly, c.codes(k, head: h).readOnly,
-                                    epilogue: Epilogue(scale: .scalar(qkScale), bias: bias),
-                                    output: scores, outputStride: n, path: c.path)
-                    softmaxRows(scores, count: n, path: c.path)
-                    let packed = MutablePackedMatrix(base: rest, rows: n, columns: n,
-                                                     rowStride: packedRowStride(columns: n, format: probs.format),
-                                                     format: probs.format)
-                    quantizeRows(scores, sourceStride: n, quantizer: probs, into: packed, path: c.path)
-                    try integerGemm(packed.readOnly, c.codes(v, head: h).readOnly,
-                                    epilogue: Epilogue(scale: .scalar(pvScale)),
-                                    output: out + h * d, outputStride: features, path: c.path)
-                } catch {
-                    throw RuntimeError(.invalidGraph, "attention: \(error)")
-                }
+                try integerGemm(c.codes(q, head: h).readOnly, c.codes(k, head: h).readOnly,
+                                epilogue: Epilogue(scale: .scalar(qkScale), bias: bias),
+                                output: scores, outputStride: n, path: c.path)
+                softmaxRows(scores, count: n, path: c.path)
+                let packed = MutablePackedMatrix(base: rest, rows: n, columns: n,
+                                                 rowStride: packedRowStride(columns: n, format: probs.format),
+                                                 format: probs.format)
+                quantizeRows(scores, sourceStride: n, quantizer: probs, into: packed, path: c.path)
+                try integerGemm(packed.readOnly, c.codes(v, head: h).readOnly,
+                                epilogue: Epilogue(scale: .scalar(pvScale)),
+                                output: out + h * d, outputStride: features, path: c.path)
             }
         }
     }

@@ -55,25 +55,40 @@ struct LinearStep {
         }
     }
 
+    /// Runs the product, split by output columns across the workers when it is large enough:
+    /// each task multiplies the rows `columns` of W into the same columns of the output.
     func run(_ c: StepContext) throws(RuntimeError) {
         let rows = c.rows(output)
-        let res = residual.map { UnsafePointer(c.floats($0)) }
+        let tasks = c.parallel.columnTasks(columns: outFeatures, work: rows * outFeatures * inFeatures)
+        do {
+            try c.parallel.forEach(tasks) { task throws(KernelError) in
+                try run(c, rows: rows, columns: ParallelFor.columnRange(task: task, of: tasks, columns: outFeatures))
+            }
+        } catch {
+            throw RuntimeError(.invalidGraph, "linear: \(error)")
+        }
+    }
+
+    /// Output columns `columns` (rows `columns` of W) of the product.
+    private func run(_ c: StepContext, rows: Int, columns: Range<Int>) throws(KernelError) {
+        guard !columns.isEmpty else { return }
+        let n0 = columns.lowerBound
+        let res = residual.map { UnsafePointer(c.floats($0)) + n0 }
+        let out = c.floats(output) + n0
         switch weights {
         case .float(let w):
-            let epilogue = Epilogue(scale: .scalar(1), bias: bias.floats, activation: activation,
+            let epilogue = Epilogue(scale: .scalar(1), bias: bias.floats + n0, activation: activation,
                                     residual: res, residualStride: outFeatures)
-            floatGemm(a: c.floats(input), lda: inFeatures, w: w.floats, ldw: inFeatures,
-                      m: rows, n: outFeatures, k: inFeatures, epilogue: epilogue,
-                      output: c.floats(output), outputStride: outFeatures, path: c.path)
+            floatGemm(a: c.floats(input), lda: inFeatures, w: w.floats + n0 * inFeatures, ldw: inFeatures,
+                      m: rows, n: columns.count, k: inFeatures, epilogue: epilogue,
+                      output: out, outputStride: outFeatures, path: c.path)
         case .codes(let w, let scale):
-            let epilogue = Epilogue(scale: .perColumn(scale.floats), bias: bias.floats, activation: activation,
+            let epilogue = Epilogue(scale: .perColumn(scale.floats + n0), bias: bias.floats + n0, activation: activation,
                                     residual: res, residualStride: outFeatures)
-            do {
-                try integerGemm(c.codes(input).readOnly, w, epilogue: epilogue,
-                                output: c.floats(output), outputStride: outFeatures, path: c.path)
-            } catch {
-                throw RuntimeError(.invalidGraph, "linear: \(error)")
-            }
+            let slice = PackedMatrix(base: w.base + n0 * w.rowStride, rows: columns.count, columns: w.columns,
+                                     rowStride: w.rowStride, format: w.format)
+            try integerGemm(c.codes(input).readOnly, slice, epilogue: epilogue,
+                            output: out, outputStride: outFeatures, path: c.path)
         }
     }
 }

@@ -19,21 +19,40 @@ struct QuantizeStep {
         try b.expectFloat(input, columns: features, role: "input")
     }
 
+    /// Quantizes, split across the workers when there are enough elements: by rows for a
+    /// row-major output, by heads otherwise (every task writes whole packed rows of its own).
     func run(_ c: StepContext) {
-        let x = c.floats(input)
-        switch arrangement {
-        case .rowMajor:
-            quantizeRows(x, sourceStride: features, quantizer: quantizer, into: c.codes(output), path: c.path)
-        case .headMajor(let heads):
-            for h in 0..<heads {
-                quantizeRows(x + h * (features / heads), sourceStride: features, quantizer: quantizer,
-                             into: c.codes(output, head: h), path: c.path)
+        let rows = c.rows(output)
+        let tasks = max(1, min(c.parallel.workers, rows * features / Self.elementsPerTask))
+        c.parallel.forEach(tasks) { task in
+            switch arrangement {
+            case .rowMajor:
+                quantize(c, rows: ParallelFor.range(task: task, of: tasks, count: rows))
+            case .headMajor(let heads), .headMajorTransposed(let heads):
+                for h in ParallelFor.range(task: task, of: tasks, count: heads) { quantize(c, head: h, of: heads) }
             }
-        case .headMajorTransposed(let heads):
-            for h in 0..<heads {
-                quantizeColumns(x + h * (features / heads), sourceStride: features, quantizer: quantizer,
-                                into: c.codes(output, head: h), path: c.path)
-            }
+        }
+    }
+
+    /// Fewest elements worth a task of its own.
+    static let elementsPerTask = 16_384
+
+    /// Rows `range` of a row-major output.
+    private func quantize(_ c: StepContext, rows range: Range<Int>) {
+        var codes = c.codes(output)
+        codes.base += range.lowerBound * codes.rowStride
+        codes.rows = range.count
+        quantizeRows(c.floats(input) + range.lowerBound * features, sourceStride: features, quantizer: quantizer,
+                     into: codes, path: c.path)
+    }
+
+    /// Head `head` of a per-head output.
+    private func quantize(_ c: StepContext, head: Int, of heads: Int) {
+        let x = c.floats(input) + head * (features / heads)
+        if case .headMajorTransposed = arrangement {
+            quantizeColumns(x, sourceStride: features, quantizer: quantizer, into: c.codes(output, head: head), path: c.path)
+        } else {
+            quantizeRows(x, sourceStride: features, quantizer: quantizer, into: c.codes(output, head: head), path: c.path)
         }
     }
 }

@@ -1,0 +1,57 @@
+// The instruction-throughput ceilings of `qvc bench --kernels`: the kernels' own ceiling loops
+// (QVKernels: XOR+popcount and int8 dot products, for the same path the GEMMs run) and an FMA
+// loop from CQVBenchCeilings for FP32.
+import CQVBenchCeilings
+import QVKernels
+
+/// A compute-bound loop on L1-resident data whose speed bounds a family of GEMM kernels.
+struct CeilingLoop {
+    /// The instruction mix, for the report.
+    let name: String
+    /// Multiply-adds one round does.
+    let macsPerRound: Int
+    /// Runs `rounds` rounds and returns a checksum of the results.
+    let run: (_ rounds: Int) -> UInt64
+}
+
+/// XOR + popcount + add as the binary GEMM of `path` runs them: its ceiling.
+func popcountCeilingLoop(_ path: KernelPath) -> CeilingLoop? {
+    let perRound = binaryPopcountCeiling(path: path, iterations: 1).multiplyAccumulates
+    guard perRound > 0 else { return nil }
+    return CeilingLoop(name: "xor+popcount (\(path.rawValue))", macsPerRound: perRound) {
+        binaryPopcountCeiling(path: path, iterations: $0).checksum
+    }
+}
+
+/// The int8 dot-product instruction the 2-/8-bit GEMM of `path` uses (vpdpbusd on AVX-512): its
+/// ceiling; nil where that path has no such instruction.
+func int8CeilingLoop(_ path: KernelPath) -> CeilingLoop? {
+    guard let perRound = int8DotCeiling(path: path, iterations: 1), perRound > 0 else { return nil }
+    return CeilingLoop(name: "int8 dot (\(path.rawValue))", macsPerRound: perRound) {
+        UInt64(int8DotCeiling(path: path, iterations: $0) ?? 0)
+    }
+}
+
+/// vfmadd231ps on 512-bit vectors: the ceiling of the FP32 GEMM; nil without AVX-512.
+func floatFMACeiling() -> CeilingLoop? {
+    ceilingLoop("vfmadd231ps zmm", macsPerRound: Int(QV_CEILING_FMA_MACS), qv_ceiling_fma)
+}
+
+/// Wraps a C ceiling function, checking once that the CPU runs it. Each run fills its own
+/// buffer (FP32 values in [0.5, 1), harmless bits for the integer loops too).
+private func ceilingLoop(
+    _ name: String, macsPerRound: Int,
+    _ function: @escaping (UnsafeRawPointer?, UInt64, UnsafeMutablePointer<UInt64>?) -> Int32
+) -> CeilingLoop? {
+    func run(_ rounds: Int) -> UInt64? {
+        let bytes = Int(QV_CEILING_BUFFER_BYTES)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        defer { buffer.deallocate() }
+        let floats = buffer.bindMemory(to: Float.self, capacity: bytes / 4)
+        for i in 0..<bytes / 4 { floats[i] = 0.5 + Float(i % 97) / 194 }
+        var checksum: UInt64 = 0
+        return function(buffer, UInt64(rounds), &checksum) == 1 ? checksum : nil
+    }
+    guard run(1) != nil else { return nil }
+    return CeilingLoop(name: name, macsPerRound: macsPerRound) { rounds in run(rounds) ?? 0 }
+}
