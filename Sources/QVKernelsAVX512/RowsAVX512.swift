@@ -21,6 +21,14 @@ public func epilogueRowAVX512(_ accumulators: UnsafePointer<Int32>, count: Int, 
     Kernels.epilogueRow(accumulators, count: count, p, output: output)
 }
 
+/// The GEMM epilogue over a block of rows of Int32 accumulators; see Lanes16.epilogueBlock.
+public func epilogueBlockAVX512(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, count: Int,
+                               transform: AccumulatorTransform, _ p: EpilogueRowParameters, residualStride: Int,
+                               output: UnsafeMutablePointer<Float>, outputStride: Int) {
+    Kernels.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count, transform: transform,
+                          p, residualStride: residualStride, output: output, outputStride: outputStride)
+}
+
 /// The GEMM epilogue over one row of FP32 sums, in place; see QVKernelsMath.epilogueRowInPlace.
 public func epilogueRowInPlaceAVX512(_ output: UnsafeMutablePointer<Float>, count: Int, _ p: EpilogueRowParameters) {
     Kernels.epilogueRowInPlace(output, count: count, p)

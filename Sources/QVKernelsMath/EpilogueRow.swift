@@ -76,3 +76,62 @@ extension Lanes16 {
         return v
     }
 }
+
+/// An affine map applied to Int32 accumulators before the epilogue, in wrapping Int32 arithmetic:
+/// `acc · multiplier + constant + rowScale · rowAddends[row]` (the binary GEMMs turn popcounts
+/// into dot products this way: `K − 2·count`, or `2·count − ones[row]`).
+public struct AccumulatorTransform {
+    /// Multiplies each accumulator.
+    public var multiplier: Int32
+    /// Added to every accumulator.
+    public var constant: Int32
+    /// One term per row, or nil.
+    public var rowAddends: UnsafePointer<Int32>?
+    /// Multiplies the row term.
+    public var rowScale: Int32
+
+    /// The identity (accumulators unchanged).
+    public static var identity: AccumulatorTransform { AccumulatorTransform(multiplier: 1, constant: 0, rowAddends: nil, rowScale: 0) }
+
+    /// A transform.
+    @_alwaysEmitIntoClient
+    public init(multiplier: Int32, constant: Int32, rowAddends: UnsafePointer<Int32>?, rowScale: Int32) {
+        self.multiplier = multiplier
+        self.constant = constant
+        self.rowAddends = rowAddends
+        self.rowScale = rowScale
+    }
+}
+
+extension Lanes16 {
+    /// Applies `transform` and then the epilogue to `rows` rows of `count` accumulators
+    /// (`accumulatorStride` apart) and writes them `outputStride` apart. `p` describes row 0;
+    /// row r's residual is `residualStride · r` further on. One call per block of rows, so the
+    /// per-call set-up is paid once.
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func epilogueBlock(
+        _ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, count: Int,
+        transform: AccumulatorTransform, _ p: EpilogueRowParameters, residualStride: Int,
+        output: UnsafeMutablePointer<Float>, outputStride: Int
+    ) {
+        for row in 0..<rows {
+            var q = p
+            q.residual = p.residual.map { $0 + row * residualStride }
+            let addend = transform.constant &+ (transform.rowAddends.map { $0[row] &* transform.rowScale } ?? 0)
+            let source = accumulators + row * accumulatorStride, destination = output + row * outputStride
+            var column = 0
+            while column + 16 <= count {
+                let acc = UnsafeRawPointer(source + column).loadUnaligned(as: SIMD16<Int32>.self) &* transform.multiplier &+ addend
+                storeSixteen(finish(q, SIMD16<Float>(acc), column: column, count: 16), to: destination + column)
+                column += 16
+            }
+            if column < count {
+                var acc = SIMD16<Int32>()
+                for lane in 0..<(count - column) { acc[lane] = source[column + lane] }
+                acc = acc &* transform.multiplier &+ addend
+                storeSixteen(finish(q, SIMD16<Float>(acc), column: column, count: count - column),
+                             to: destination + column, count: count - column)
+            }
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import QVKernelsMath
 /// 1-bit GEMM by popcount, shared by every path: activations go into 8-row panels, a counting
 /// kernel (portable, AVX2 or AVX-512) counts popcount(combine(a_m, w_n)) for a block of weight rows
 /// read in place, and the counts become dot products and go through the shared epilogue.
@@ -10,9 +11,9 @@ import CQVKernelsX86
 protocol PopcountCombine {
     /// The word whose set bits are counted (portable kernel).
     static func combine(_ a: SIMD4<UInt64>, _ w: SIMD4<UInt64>) -> SIMD4<UInt64>
-    /// Dot products from the counts of one activation row against four weight rows, given the
-    /// depth K and the number of set bits in the activation row.
-    static func dotProducts(counts: SIMD4<Int32>, depth: Int32, activationOnes: Int32) -> SIMD4<Int32>
+    /// Dot products from counts, as an accumulator transform for the block epilogue, given the
+    /// depth K and the number of set bits of each activation row (`activationOnes`).
+    static func transform(depth: Int32, activationOnes: UnsafePointer<Int32>) -> AccumulatorTransform
     #if arch(x86_64)
     /// Counts one block with AVX2.
     static func countAVX2(_ block: BinaryCountBlock)
@@ -25,11 +26,6 @@ protocol PopcountCombine {
 enum XorPopcount: PopcountCombine {
     @inline(__always)
     static func combine(_ a: SIMD4<UInt64>, _ w: SIMD4<UInt64>) -> SIMD4<UInt64> { a ^ w }
-
-    @inline(__always)
-    static func dotProducts(counts: SIMD4<Int32>, depth: Int32, activationOnes: Int32) -> SIMD4<Int32> {
-        depth &- 2 &* counts
-    }
 }
 
 /// {0,1} × ±1: each set activation bit adds +1 or −1 by its weight bit, so
@@ -37,11 +33,6 @@ enum XorPopcount: PopcountCombine {
 enum AndPopcount: PopcountCombine {
     @inline(__always)
     static func combine(_ a: SIMD4<UInt64>, _ w: SIMD4<UInt64>) -> SIMD4<UInt64> { a & w }
-
-    @inline(__always)
-    static func dotProducts(counts: SIMD4<Int32>, depth: Int32, activationOnes: Int32) -> SIMD4<Int32> {
-        2 &* counts &- activationOnes
-    }
 }
 
 /// One counting job: every panel row against `weightRows` weight rows read in place; count(m, n)

@@ -1,27 +1,31 @@
-/// The last step of the 1-bit GEMM: counts → dot products (in place) → the shared 16-lane row
-/// epilogue compiled for the path's ISA (`GemmDestination.drainRow`) → output. The epilogue's
-/// operations are the same on every path, so outputs are bit-identical across paths.
+import QVKernelsMath
+
+/// The last step of the 1-bit GEMM: a block of popcounts → dot products → the shared epilogue,
+/// in one pass of the block kernel compiled for the path's ISA (`GemmDestination.drainBlock`).
+/// The popcount-to-dot-product map is an Int32 affine transform in wrapping arithmetic and the
+/// epilogue is elementwise, so outputs are bit-identical across paths.
 
 /// Finishes one block of counts (`counts[m * BinaryCountBlock.countStride + n]` for output rows
-/// `0..<rows`, columns `firstColumn ..< firstColumn + columns`), overwriting the counts with the
-/// dot products they stand for.
+/// `0..<rows`, columns `firstColumn ..< firstColumn + columns`).
 func storeBinaryCounts<Combine: PopcountCombine>(
     _ counts: UnsafeMutablePointer<Int32>, panels: BinaryActivationPanels, rows: Int, firstColumn: Int, columns: Int,
     depth: Int32, combine: Combine.Type, path: KernelPath, into destination: GemmDestination
 ) {
-    for row in 0..<rows {
-        let rowCounts = counts + row * BinaryCountBlock.countStride
-        let ones = panels.ones[row]
-        var column = 0
-        while column + 4 <= columns {
-            let raw = UnsafeMutableRawPointer(rowCounts + column)
-            let dots = Combine.dotProducts(counts: raw.loadUnaligned(as: SIMD4<Int32>.self), depth: depth, activationOnes: ones)
-            raw.storeBytes(of: dots, as: SIMD4<Int32>.self)
-            column += 4
-        }
-        for tail in column..<columns {
-            rowCounts[tail] = Combine.dotProducts(counts: SIMD4(repeating: rowCounts[tail]), depth: depth, activationOnes: ones)[0]
-        }
-        destination.drainRow(rowCounts, row: row, firstColumn: firstColumn, count: columns, path: path)
+    destination.drainBlock(counts, accumulatorStride: BinaryCountBlock.countStride, rows: rows, firstRow: 0,
+                           firstColumn: firstColumn, count: columns,
+                           transform: Combine.transform(depth: depth, activationOnes: panels.ones), path: path)
+}
+
+extension XorPopcount {
+    /// ±1 × ±1: dot = K − 2·count.
+    static func transform(depth: Int32, activationOnes: UnsafePointer<Int32>) -> AccumulatorTransform {
+        AccumulatorTransform(multiplier: -2, constant: depth, rowAddends: nil, rowScale: 0)
+    }
+}
+
+extension AndPopcount {
+    /// {0,1} × ±1: dot = 2·count − ones(row).
+    static func transform(depth: Int32, activationOnes: UnsafePointer<Int32>) -> AccumulatorTransform {
+        AccumulatorTransform(multiplier: 2, constant: 0, rowAddends: activationOnes, rowScale: -1)
     }
 }

@@ -106,21 +106,31 @@ extension Epilogue {
 }
 
 extension GemmDestination {
-    /// Applies the epilogue to `count` Int32 accumulators of output row `row`, columns
-    /// `firstColumn...`, with the row kernel of `path` (same bits on every path).
-    func drainRow(_ accumulators: UnsafePointer<Int32>, row: Int, firstColumn: Int, count: Int, path: KernelPath) {
-        var p = epilogue.rowParameters(row: row)
+    /// Applies `transform` and the epilogue to a block of `rows` × `count` Int32 accumulators
+    /// (`accumulatorStride` apart) for output rows `firstRow...`, columns `firstColumn...`, with
+    /// the block kernel of `path` (same bits on every path).
+    func drainBlock(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, firstRow: Int,
+                    firstColumn: Int, count: Int, transform: AccumulatorTransform = .identity, path: KernelPath) {
+        var p = epilogue.rowParameters(row: firstRow)
         p.columnScales = p.columnScales.map { $0 + firstColumn }
         p.bias = p.bias.map { $0 + firstColumn }
         p.residual = p.residual.map { $0 + firstColumn }
-        let out = output + row * outputStride + firstColumn
+        let out = output + firstRow * outputStride + firstColumn
         #if arch(x86_64)
         switch path {
-        case .avx512: return epilogueRowAVX512(accumulators, count: count, p, output: out)
-        case .avx2: return epilogueRowAVX2(accumulators, count: count, p, output: out)
+        case .avx512:
+            return epilogueBlockAVX512(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
+                                       transform: transform, p, residualStride: epilogue.residualStride,
+                                       output: out, outputStride: outputStride)
+        case .avx2:
+            return epilogueBlockAVX2(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
+                                     transform: transform, p, residualStride: epilogue.residualStride,
+                                     output: out, outputStride: outputStride)
         case .scalar, .portable: break
         }
         #endif
-        BaselineKernels.epilogueRow(accumulators, count: count, p, output: out)
+        BaselineKernels.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
+                                      transform: transform, p, residualStride: epilogue.residualStride,
+                                      output: out, outputStride: outputStride)
     }
 }

@@ -111,10 +111,8 @@ func multiBitGemm(_ a: PackedMatrix, _ w: PackedMatrix, kernel: MultiBitX86Kerne
             multiply(prepared.assumingMemoryBound(to: UInt8.self) + firstRow * preparedStride, preparedStride, rows,
                      panel.assumingMemoryBound(to: Int8.self), groups, steps,
                      rowCorrections + firstRow, columnCorrections, tile, panelColumns)
-            for row in 0..<rows {
-                destination.drainRow(tile + row * panelColumns, row: firstRow + row, firstColumn: firstColumn,
-                                     count: columns, path: rowPath)
-            }
+            destination.drainBlock(tile, accumulatorStride: panelColumns, rows: rows, firstRow: firstRow,
+                                   firstColumn: firstColumn, count: columns, path: rowPath)
         }
     }
 }
