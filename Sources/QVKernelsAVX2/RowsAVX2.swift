@@ -15,23 +15,12 @@ public func softmaxRowAVX2(_ values: UnsafeMutablePointer<Float>, count: Int) {
     Kernels.softmaxRow(values, count: count)
 }
 
-/// The GEMM epilogue over one row of Int32 accumulators; see QVKernelsMath.epilogueRow.
-public func epilogueRowAVX2(_ accumulators: UnsafePointer<Int32>, count: Int, _ p: EpilogueRowParameters,
-                            output: UnsafeMutablePointer<Float>) {
-    Kernels.epilogueRow(accumulators, count: count, p, output: output)
-}
-
 /// The GEMM epilogue over a block of rows of Int32 accumulators; see Lanes16.epilogueBlock.
 public func epilogueBlockAVX2(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, count: Int,
                                transform: AccumulatorTransform, _ p: EpilogueRowParameters, residualStride: Int,
                                output: UnsafeMutablePointer<Float>, outputStride: Int) {
     Kernels.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count, transform: transform,
                           p, residualStride: residualStride, output: output, outputStride: outputStride)
-}
-
-/// The GEMM epilogue over one row of FP32 sums, in place; see QVKernelsMath.epilogueRowInPlace.
-public func epilogueRowInPlaceAVX2(_ output: UnsafeMutablePointer<Float>, count: Int, _ p: EpilogueRowParameters) {
-    Kernels.epilogueRowInPlace(output, count: count, p)
 }
 
 /// Quantize-and-pack of row-major FP32; see QVKernelsMath.quantizePack.

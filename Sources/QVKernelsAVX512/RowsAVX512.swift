@@ -15,12 +15,6 @@ public func softmaxRowAVX512(_ values: UnsafeMutablePointer<Float>, count: Int) 
     Kernels.softmaxRow(values, count: count)
 }
 
-/// The GEMM epilogue over one row of Int32 accumulators; see QVKernelsMath.epilogueRow.
-public func epilogueRowAVX512(_ accumulators: UnsafePointer<Int32>, count: Int, _ p: EpilogueRowParameters,
-                            output: UnsafeMutablePointer<Float>) {
-    Kernels.epilogueRow(accumulators, count: count, p, output: output)
-}
-
 /// The GEMM epilogue over a block of rows of Int32 accumulators; see Lanes16.epilogueBlock.
 public func epilogueBlockAVX512(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, count: Int,
                                transform: AccumulatorTransform, _ p: EpilogueRowParameters, residualStride: Int,

@@ -28,25 +28,6 @@ public struct EpilogueRowParameters {
 }
 
 extension Lanes16 {
-    /// Applies the epilogue to `count` Int32 accumulators and writes `output[0..<count]`.
-    @_alwaysEmitIntoClient @inline(__always)
-    public static func epilogueRow(_ accumulators: UnsafePointer<Int32>, count: Int, _ p: EpilogueRowParameters,
-                            output: UnsafeMutablePointer<Float>) {
-        var column = 0
-        while column + 16 <= count {
-            let acc = SIMD16<Float>(UnsafeRawPointer(accumulators + column).loadUnaligned(as: SIMD16<Int32>.self))
-            storeSixteen(finish(p, acc, column: column, count: 16), to: output + column)
-            column += 16
-        }
-        if column < count {
-            var acc = SIMD16<Int32>()
-            for lane in 0..<(count - column) { acc[lane] = accumulators[column + lane] }
-            storeSixteen(finish(p, SIMD16<Float>(acc), column: column, count: count - column), to: output + column, count: count - column)
-        }
-    }
-}
-
-extension Lanes16 {
     /// Applies the epilogue to `count` FP32 sums in place at `output` (sums already stored there).
     @_alwaysEmitIntoClient @inline(__always)
     public static func epilogueRowInPlace(_ output: UnsafeMutablePointer<Float>, count: Int, _ p: EpilogueRowParameters) {
