@@ -63,12 +63,6 @@ public struct QuantFormat: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Number of positive levels `Qp` (LSQ's gradient scale and initialisation use it).
-    public var positiveLevels: Int32 { codeMax }
-
-    /// Bits each stored field takes (equal to `bits`: 1, 2 or 8).
-    public var fieldBits: Int { bits }
-
     /// Fields packed into one byte.
     public var fieldsPerByte: Int { 8 / bits }
 

@@ -2,9 +2,10 @@ import QVKernels
 
 /// A plain scalar interpreter of the same graph the fast path runs: weights unpacked to integer
 /// codes, every product a naive loop over logical row-major arrays, every code formed one element
-/// at a time by `Quantizer.code`. It shares with the fast path only the quantizer definition and
-/// the FP32 row functions (LayerNorm, softmax, GELU), so any difference in the integer kernels,
-/// packing or arrangement shows up as different codes or accumulators.
+/// at a time by `Quantizer.code`. It shares with the fast path only the quantizer definition,
+/// the packed-field reader (`PackedMatrix.code`) and the FP32 row functions (LayerNorm, softmax,
+/// GELU), so any difference in the integer kernels, packing or arrangement shows up as
+/// different codes or accumulators.
 public struct ReferenceExecutor {
     /// The model it interprets.
     public let model: QVModel
@@ -105,7 +106,7 @@ public struct ReferenceExecutor {
             }
         case .codes(let w, let scale):
             var wc = [Int32](repeating: 0, count: nOut * k)
-            for o in 0..<nOut { for j in 0..<k { wc[o * k + j] = code(in: w, row: o, column: j) } }
+            for o in 0..<nOut { for j in 0..<k { wc[o * k + j] = w.code(row: o, column: j) } }
             for r in 0..<rows {
                 for o in 0..<nOut {
                     var acc: Int32 = 0

@@ -1,13 +1,5 @@
 import QVKernels
 
-/// Reads the code at (`row`, `column`) of a packed matrix with plain bit arithmetic.
-func code(in m: PackedMatrix, row: Int, column: Int) -> Int32 {
-    let bits = m.format.bits, perByte = 8 / bits
-    let byte = m.base.load(fromByteOffset: row * m.rowStride + column / perByte, as: UInt8.self)
-    let field = (byte >> UInt8(bits * (column % perByte))) & UInt8((1 << bits) - 1)
-    return m.format.code(ofField: field)
-}
-
 /// The codes of a codes value as rows × features in logical order, whatever its arrangement.
 func unpackCodes(_ layout: ValueLayout, at base: UnsafeMutableRawPointer, tokens: Int) -> [Int32] {
     guard case .codes(let features, _, let arrangement) = layout.elements else { return [] }
@@ -16,18 +8,18 @@ func unpackCodes(_ layout: ValueLayout, at base: UnsafeMutableRawPointer, tokens
     switch arrangement {
     case .rowMajor:
         let m = layout.packedMatrix(at: base, tokens: tokens, head: 0).readOnly
-        for r in 0..<rows { for f in 0..<features { out[r * features + f] = code(in: m, row: r, column: f) } }
+        for r in 0..<rows { for f in 0..<features { out[r * features + f] = m.code(row: r, column: f) } }
     case .headMajor(let heads):
         let d = features / heads
         for h in 0..<heads {
             let m = layout.packedMatrix(at: base, tokens: tokens, head: h).readOnly
-            for r in 0..<rows { for j in 0..<d { out[r * features + h * d + j] = code(in: m, row: r, column: j) } }
+            for r in 0..<rows { for j in 0..<d { out[r * features + h * d + j] = m.code(row: r, column: j) } }
         }
     case .headMajorTransposed(let heads):
         let d = features / heads
         for h in 0..<heads {
             let m = layout.packedMatrix(at: base, tokens: tokens, head: h).readOnly
-            for j in 0..<d { for r in 0..<rows { out[r * features + h * d + j] = code(in: m, row: j, column: r) } }
+            for j in 0..<d { for r in 0..<rows { out[r * features + h * d + j] = m.code(row: j, column: r) } }
         }
     }
     return out
