@@ -119,13 +119,13 @@ extension GemmDestination {
         #if arch(x86_64)
         switch path {
         case .avx512:
-            return epilogueBlockAVX512(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
-                                       transform: transform, p, residualStride: epilogue.residualStride,
-                                       output: out, outputStride: outputStride)
+            return QVKernelsAVX512.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
+                                                 transform: transform, p, residualStride: epilogue.residualStride,
+                                                 output: out, outputStride: outputStride)
         case .avx2:
-            return epilogueBlockAVX2(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
-                                     transform: transform, p, residualStride: epilogue.residualStride,
-                                     output: out, outputStride: outputStride)
+            return QVKernelsAVX2.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
+                                               transform: transform, p, residualStride: epilogue.residualStride,
+                                               output: out, outputStride: outputStride)
         case .scalar, .portable: break
         }
         #endif

@@ -13,8 +13,8 @@ import QVKernelsAVX512
 public func softmaxInPlace(_ values: UnsafeMutablePointer<Float>, count: Int, path: KernelPath = .portable) {
     #if arch(x86_64)
     switch path {
-    case .avx512: return softmaxRowAVX512(values, count: count)
-    case .avx2: return softmaxRowAVX2(values, count: count)
+    case .avx512: return QVKernelsAVX512.softmaxRow(values, count: count)
+    case .avx2: return QVKernelsAVX2.softmaxRow(values, count: count)
     case .scalar, .portable: break
     }
     #endif

@@ -21,7 +21,7 @@ public func quantizeRows(
     if path == .avx512 || path == .avx2, destination.rows > 0, destination.columns >= 0,
        destination.rowStride >= destination.format.packedBytes(count: destination.columns) {
         assert(destination.format == quantizer.format, "quantize: destination format differs from the quantizer's")
-        let run = path == .avx512 ? quantizeRowsAVX512 : quantizeRowsAVX2
+        let run = path == .avx512 ? QVKernelsAVX512.quantizeRows : QVKernelsAVX2.quantizeRows
         return run(source, sourceStride, destination.rows, destination.columns, LaneQuantizer(quantizer),
                    destination.base, destination.rowStride)
     }

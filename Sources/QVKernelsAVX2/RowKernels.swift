@@ -1,0 +1,1 @@
+../QVKernelsAVX512/RowKernels.swift

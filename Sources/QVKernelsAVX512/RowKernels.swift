@@ -1,0 +1,35 @@
+#if arch(x86_64)
+import QVKernelsMath
+
+// QVKernelsMath's row kernels compiled with this module's ISA flags. This one source file is
+// part of QVKernelsAVX512 and (through a symlink) of QVKernelsAVX2; callers qualify the names by
+// module (`QVKernelsAVX512.softmaxRow`). Call only after checking the CPU
+// (KernelPath.isSupported). Same operations as every other path.
+
+/// This module's instruction set, naming its copies of the shared math (the module name makes
+/// the symbols of the two ISA modules distinct).
+enum ModuleISA: VectorISA {}
+
+/// The shared row kernels compiled for this module's ISA.
+typealias Kernels = Lanes16<ModuleISA>
+
+/// Softmax of one row; see Lanes16.softmaxRow.
+public func softmaxRow(_ values: UnsafeMutablePointer<Float>, count: Int) {
+    Kernels.softmaxRow(values, count: count)
+}
+
+/// The GEMM epilogue over a block of rows of Int32 accumulators; see Lanes16.epilogueBlock.
+public func epilogueBlock(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, count: Int,
+                          transform: AccumulatorTransform, _ p: EpilogueRowParameters, residualStride: Int,
+                          output: UnsafeMutablePointer<Float>, outputStride: Int) {
+    Kernels.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count, transform: transform,
+                          p, residualStride: residualStride, output: output, outputStride: outputStride)
+}
+
+/// Quantize-and-pack of row-major FP32; see Lanes16.quantizePack.
+public func quantizeRows(_ source: UnsafePointer<Float>, sourceStride: Int, rows: Int, columns: Int,
+                         lanes: LaneQuantizer, into destination: UnsafeMutableRawPointer, rowStride: Int) {
+    Kernels.quantizePack(RowMajorFloats(base: source, stride: sourceStride), rows: rows, columns: columns, lanes: lanes,
+                         into: destination, rowStride: rowStride)
+}
+#endif
