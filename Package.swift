@@ -46,9 +46,9 @@ let package = Package(
         // Lane-generic inlinable FP32 math, instantiated by each ISA module below.
         .target(name: "QVKernelsMath", swiftSettings: coreSwiftSettings),
         // Swift SIMD kernels built for AVX-512 (with VPOPCNTDQ) and for AVX2.
-        .target(name: "QVKernelsAVX512", dependencies: ["QVKernelsMath"], swiftSettings: isaSwiftSettings(
+        .target(name: "QVKernelsAVX512", dependencies: ["CQVKernelsX86", "QVKernelsMath"], swiftSettings: isaSwiftSettings(
             ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512vpopcntdq", "avx2", "fma", "bmi2", "popcnt"])),
-        .target(name: "QVKernelsAVX2", dependencies: ["QVKernelsMath"], swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
+        .target(name: "QVKernelsAVX2", dependencies: ["CQVKernelsX86", "QVKernelsMath"], swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
         .target(name: "QVKernels", dependencies: ["CQVKernelsX86", "QVKernelsMath", "QVKernelsAVX512", "QVKernelsAVX2"],
                 swiftSettings: coreSwiftSettings, linkerSettings: [.linkedLibrary("m")]),
         // The FP32 FMA throughput ceiling for `qvc bench --kernels`.

@@ -1,4 +1,5 @@
 #if arch(x86_64)
+import CQVKernelsX86
 import QVKernelsMath
 
 // QVKernelsMath's row kernels compiled with this module's ISA flags. This one source file is
@@ -8,7 +9,17 @@ import QVKernelsMath
 
 /// This module's instruction set, naming its copies of the shared math (the module name makes
 /// the symbols of the two ISA modules distinct).
-enum ModuleISA: VectorISA {}
+enum ModuleISA: VectorISA {
+    /// One mask instruction (`vpmovd2m`, or two `vmovmskps`).
+    @inline(__always)
+    static func laneBits(_ mask: SIMDMask<SIMD16<Int32>>) -> UInt16 {
+        qv_lane_bits(unsafeBitCast(mask, to: SIMD16<Int32>.self))
+    }
+
+    /// `pdep` on AVX-512 CPUs, shifts on AVX2.
+    @inline(__always)
+    static func interleaveBits(_ low: UInt16, _ high: UInt16) -> UInt32 { qv_interleave_bits(low, high) }
+}
 
 /// The shared row kernels compiled for this module's ISA.
 typealias Kernels = Lanes16<ModuleISA>

@@ -2,6 +2,11 @@
 /// packed into 16, 4 or 2 bytes; the row tail and padding are written per row. Inlinable so
 /// each ISA module compiles it with its own vector flags; the arithmetic is elementwise, so
 /// every path writes the same bytes.
+///
+/// 1- and 2-bit codes are formed by comparisons instead of rounding: with r = (x − offset)·(1/scale),
+/// roundHalfEven(clamp(r)) ≥ c exactly when r ≥ c − ½ for even c, or r > c − ½ (that is,
+/// r ≥ nextUp(c − ½)) for odd c. So a field is the number of its format's code boundaries r
+/// reaches, and the boundary masks become packed bits directly (`VectorISA.laneBits`).
 
 extension Lanes16 {
     /// Quantizes `rows` × `columns` elements of `source` and packs them into rows of `rowStride`
@@ -17,17 +22,15 @@ extension Lanes16 {
         for row in 0..<rows {
             let start = destination + row * rowStride
             for chunk in 0..<fullChunks {
-                storePacked(lanes.fields(of: source.sixteen(row: row, column: chunk * 16)), bits: lanes.bits,
-                            to: start + chunk * chunkBytes, byteCount: chunkBytes)
+                storeChunk(lanes, source.sixteen(row: row, column: chunk * 16), count: 16, to: start + chunk * chunkBytes,
+                           byteCount: chunkBytes)
             }
             var written = fullChunks * chunkBytes
             if tailCount > 0 {
                 var x = SIMD16<Float>()
                 for lane in 0..<tailCount { x[lane] = source.element(row: row, column: fullChunks * 16 + lane) }
-                let fields = lanes.fields(of: x)
-                    .replacing(with: lanes.paddingField, where: SIMD16<UInt8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .>= UInt8(tailCount))
                 let byteCount = min(chunkBytes, rowStride - written)
-                storePacked(fields, bits: lanes.bits, to: start + written, byteCount: byteCount)
+                storeChunk(lanes, x, count: tailCount, to: start + written, byteCount: byteCount)
                 written += byteCount
             }
             if rowStride > written {
@@ -35,11 +38,50 @@ extension Lanes16 {
             }
         }
     }
+
+    /// Quantizes 16 values, of which the first `count` are real (the rest become padding fields),
+    /// and stores the first `byteCount` bytes of their packed fields.
+    @_alwaysEmitIntoClient @inline(__always)
+    static func storeChunk(_ lanes: LaneQuantizer, _ x: SIMD16<Float>, count: Int,
+                           to destination: UnsafeMutableRawPointer, byteCount: Int) {
+        if lanes.bits == 8 {
+            let fields = lanes.fields(of: x)
+                .replacing(with: lanes.paddingField, where: SIMD16<UInt8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .>= UInt8(count))
+            return storePrefix(fields, to: destination, byteCount: byteCount)
+        }
+        var word = packedWord(lanes, x)
+        if count < 16 {
+            let keep: UInt32 = (1 << UInt32(count * lanes.bits)) &- 1
+            word = (word & keep) | (lanes.paddingWord & ~keep)
+        }
+        storePrefix(word, to: destination, byteCount: byteCount)
+    }
+
+    /// The packed 1- or 2-bit fields of 16 values (field i at bits `bits·i`).
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func packedWord(_ lanes: LaneQuantizer, _ x: SIMD16<Float>) -> UInt32 {
+        if lanes.isBinary { return UInt32(ISA.laneBits(x .>= lanes.offset)) }
+        let r = (x - lanes.offset) * lanes.inverseScale
+        let first = ISA.laneBits(r .>= lanes.boundaries[0])
+        if lanes.bits == 1 { return UInt32(first) }
+        let second = ISA.laneBits(r .>= lanes.boundaries[1]), third = ISA.laneBits(r .>= lanes.boundaries[2])
+        // Boundary masks are nested, so the field's low bit is their parity and its high bit the second.
+        return ISA.interleaveBits(first ^ second ^ third, second)
+    }
+
+    /// Stores the low `byteCount` bytes of `word`, least significant first.
+    @_alwaysEmitIntoClient @inline(__always)
+    static func storePrefix(_ word: UInt32, to destination: UnsafeMutableRawPointer, byteCount: Int) {
+        if byteCount == 4 { return destination.storeBytes(of: word.littleEndian, as: UInt32.self) }
+        for index in 0..<byteCount {
+            destination.storeBytes(of: UInt8(truncatingIfNeeded: word >> UInt32(8 * index)), toByteOffset: index, as: UInt8.self)
+        }
+    }
 }
 
-/// `Quantizer.code(_:)` on 16 lanes, returning stored fields. Clamping before rounding gives the
-/// same code as rounding before clamping (the bounds are integers), and adding 1.5·2²³ rounds
-/// |r| ≤ 2²² to the nearest integer, ties to even, in the default rounding mode.
+/// `Quantizer.code(_:)` on 16 lanes. Clamping before rounding gives the same code as rounding
+/// before clamping (the bounds are integers), and adding 1.5·2²³ rounds |r| ≤ 2²² to the
+/// nearest integer, ties to even, in the default rounding mode.
 public struct LaneQuantizer {
     /// Binary sign codes (`x >= offset`).
     public let isBinary: Bool
@@ -53,8 +95,11 @@ public struct LaneQuantizer {
     public let fieldBias: Int32
     /// Bits per field: 1, 2 or 8.
     public let bits: Int
-    /// The field that pads rows, and a byte full of it.
-    public let paddingField: UInt8, paddingByte: UInt8
+    /// The field that pads rows, a byte full of it, and 16 of them packed (1- and 2-bit formats).
+    public let paddingField: UInt8, paddingByte: UInt8, paddingWord: UInt32
+    /// For 1- and 2-bit non-binary formats: field ≥ j exactly when r ≥ `boundaries[j − 1]`
+    /// (code c = lowest + j: c − ½, or the next float above it when c is odd; unused slots +∞).
+    public let boundaries: SIMD4<Float>
 
     /// A lane quantizer from a quantizer's numbers and its format's code range and storage.
     @inlinable
@@ -69,14 +114,20 @@ public struct LaneQuantizer {
         self.bits = bits
         self.paddingField = paddingField
         self.paddingByte = paddingByte
+        paddingWord = UInt32(paddingByte) &* 0x0101_0101
+        var boundaries = SIMD4<Float>(repeating: .infinity)
+        if bits < 8 {
+            for j in 1...min(3, Int(codeMax - codeMin)) {
+                let code = codeMin + Int32(j), half = Float(code) - 0.5
+                boundaries[j - 1] = code % 2 == 0 ? half : half.nextUp
+            }
+        }
+        self.boundaries = boundaries
     }
 
-    /// The stored fields of 16 values.
+    /// The stored fields of 16 values (8-bit formats).
     @_alwaysEmitIntoClient @inline(__always)
     public func fields(of x: SIMD16<Float>) -> SIMD16<UInt8> {
-        if isBinary {
-            return SIMD16<UInt8>(truncatingIfNeeded: SIMD16<Int32>().replacing(with: 1, where: x .>= offset))
-        }
         let roundingMagic: Float = 12_582_912
         var r = (x - offset) * inverseScale
         r.replace(with: lowest, where: .!(r .>= lowest))
@@ -87,24 +138,6 @@ public struct LaneQuantizer {
 }
 
 extension Lanes16 {
-    /// Packs 16 fields of `bits` bits into `2 * bits` bytes (field i at bits `bits * (i % (8/bits))`
-    /// of byte `i / (8/bits)`) and stores the first `byteCount` of them at `destination`. Works on
-    /// 32-bit words (four fields each) with shifts, which every ISA vectorises.
-    @_alwaysEmitIntoClient @inline(__always)
-    public static func storePacked(_ fields: SIMD16<UInt8>, bits: Int, to destination: UnsafeMutableRawPointer, byteCount: Int) {
-        if bits == 8 { return storePrefix(fields, to: destination, byteCount: byteCount) }
-        let words = unsafeBitCast(fields, to: SIMD4<UInt32>.self)
-        if bits == 2 {
-            // Bytes b0..b3 of each word (fields 0...3) → 2-bit slots 0, 2, 4, 6 of one byte.
-            let packed = (words & 0x3) | ((words &>> 6) & 0xC) | ((words &>> 12) & 0x30) | ((words &>> 18) & 0xC0)
-            return storePrefix(SIMD4<UInt8>(truncatingIfNeeded: packed), to: destination, byteCount: byteCount)
-        }
-        // 1-bit: each word's four fields → a nibble; two words → one byte.
-        let nibbles = (words & 0x1) | ((words &>> 7) & 0x2) | ((words &>> 14) & 0x4) | ((words &>> 21) & 0x8)
-        let bytes = SIMD2<UInt32>(nibbles[0] | (nibbles[1] &<< 4), nibbles[2] | (nibbles[3] &<< 4))
-        storePrefix(SIMD2<UInt8>(truncatingIfNeeded: bytes), to: destination, byteCount: byteCount)
-    }
-
     /// Stores the first `byteCount` bytes of `bytes`.
     @_alwaysEmitIntoClient @inline(__always)
     public static func storePrefix<Bytes: SIMD>(_ bytes: Bytes, to destination: UnsafeMutableRawPointer, byteCount: Int)
