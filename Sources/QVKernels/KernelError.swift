@@ -8,6 +8,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
     /// An operand's rows/columns are negative, or its row stride is not a multiple of 64 bytes
     /// at least as long as one packed row.
     case invalidLayout(operand: String, rows: Int, columns: Int, rowStride: Int)
+    /// A codes output or its thresholds don't fit the product (see `detail`).
+    case badCodesOutput(detail: String)
 
     /// What went wrong, where, and what to do about it.
     public var description: String {
@@ -22,6 +24,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
             return "integerGemm: operand \(operand) has \(rows) rows × \(columns) columns with row stride "
                 + "\(rowStride) bytes; sizes must be non-negative and the stride a multiple of \(packedRowAlignment) that "
                 + "holds a packed row (use packedRowStride(columns:format:))"
+        case let .badCodesOutput(detail):
+            return "integerGemm: codes output: \(detail); recompile the model with this qv version"
         }
     }
 }

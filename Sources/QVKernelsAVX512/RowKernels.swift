@@ -37,6 +37,14 @@ public func epilogueBlock(_ accumulators: UnsafePointer<Int32>, accumulatorStrid
                           p, residualStride: residualStride, output: output, outputStride: outputStride)
 }
 
+/// The codes-ending GEMM epilogue over a block of accumulators; see Lanes16.codesBlock.
+public func codesBlock(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, count: Int,
+                       transform: AccumulatorTransform, _ b: CodeBoundaries,
+                       output: UnsafeMutableRawPointer, outputStride: Int, padBytes: Int) {
+    Kernels.codesBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count, transform: transform,
+                       b, output: output, outputStride: outputStride, padBytes: padBytes)
+}
+
 /// Quantize-and-pack of row-major FP32; see Lanes16.quantizePack.
 public func quantizeRows(_ source: UnsafePointer<Float>, sourceStride: Int, rows: Int, columns: Int,
                          lanes: LaneQuantizer, into destination: UnsafeMutableRawPointer, rowStride: Int) {

@@ -42,7 +42,7 @@ extension Lanes16 {
     /// Quantizes 16 values, of which the first `count` are real (the rest become padding fields),
     /// and stores the first `byteCount` bytes of their packed fields.
     @_alwaysEmitIntoClient @inline(__always)
-    static func storeChunk(_ lanes: LaneQuantizer, _ x: SIMD16<Float>, count: Int,
+    public static func storeChunk(_ lanes: LaneQuantizer, _ x: SIMD16<Float>, count: Int,
                            to destination: UnsafeMutableRawPointer, byteCount: Int) {
         if lanes.bits == 8 {
             let fields = lanes.fields(of: x)
@@ -71,7 +71,7 @@ extension Lanes16 {
 
     /// Stores the low `byteCount` bytes of `word`, least significant first.
     @_alwaysEmitIntoClient @inline(__always)
-    static func storePrefix(_ word: UInt32, to destination: UnsafeMutableRawPointer, byteCount: Int) {
+    public static func storePrefix(_ word: UInt32, to destination: UnsafeMutableRawPointer, byteCount: Int) {
         if byteCount == 4 { return destination.storeBytes(of: word.littleEndian, as: UInt32.self) }
         for index in 0..<byteCount {
             destination.storeBytes(of: UInt8(truncatingIfNeeded: word >> UInt32(8 * index)), toByteOffset: index, as: UInt8.self)

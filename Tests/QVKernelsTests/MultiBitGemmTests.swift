@@ -180,7 +180,7 @@ private func filledPacked(rows: Int, columns: Int, format: QuantFormat, code: In
 private func runKernel(_ kernel: MultiBitX86Kernel, _ a: PackedMatrix, _ w: PackedMatrix) -> [Float] {
     var output = [Float](repeating: .nan, count: a.rows * w.rows)
     output.withUnsafeMutableBufferPointer { buffer in
-        let destination = GemmDestination(epilogue: Epilogue(), output: buffer.baseAddress!, outputStride: w.rows,
+        let destination = GemmDestination(.floats(Epilogue(), output: buffer.baseAddress!, outputStride: w.rows),
                                           columns: w.rows)
         multiBitGemm(a, w, kernel: kernel, into: destination)
     }

@@ -106,11 +106,38 @@ extension Epilogue {
 }
 
 extension GemmDestination {
-    /// Applies `transform` and the epilogue to a block of `rows` × `count` Int32 accumulators
-    /// (`accumulatorStride` apart) for output rows `firstRow...`, columns `firstColumn...`, with
-    /// the block kernel of `path` (same bits on every path).
+    /// Applies `transform` and then the destination's finish (epilogue, thresholds, or nothing)
+    /// to a block of `rows` × `count` Int32 accumulators (`accumulatorStride` apart) for output
+    /// rows `firstRow...`, columns `firstColumn...`, with the block kernel of `path` (same
+    /// results on every path).
     func drainBlock(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, firstRow: Int,
                     firstColumn: Int, count: Int, transform: AccumulatorTransform = .identity, path: KernelPath) {
+        switch target {
+        case .floats(let epilogue, let output, let outputStride):
+            drainFloats(accumulators, accumulatorStride: accumulatorStride, rows: rows, firstRow: firstRow,
+                        firstColumn: firstColumn, count: count, transform: transform, path: path,
+                        epilogue: epilogue, output: output, outputStride: outputStride)
+        case .codes(let thresholds, let output):
+            output.forEachRun(first: firstColumn, count: count, bits: thresholds.format.bits) { column, run, address, padBytes in
+                drainCodes(accumulators + (column - firstColumn), accumulatorStride: accumulatorStride, rows: rows,
+                           count: run, transform: transform, thresholds.fromColumn(column),
+                           output: address + firstRow * output.rowStride, outputStride: output.rowStride,
+                           padBytes: padBytes, path: path)
+            }
+        case .accumulators(let base, let stride):
+            for row in 0..<rows {
+                let addend = transform.constant &+ (transform.rowAddends.map { $0[row] &* transform.rowScale } ?? 0)
+                for column in 0..<count {
+                    base[(firstRow + row) * stride + firstColumn + column] =
+                        accumulators[row * accumulatorStride + column] &* transform.multiplier &+ addend
+                }
+            }
+        }
+    }
+
+    private func drainFloats(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, firstRow: Int,
+                             firstColumn: Int, count: Int, transform: AccumulatorTransform, path: KernelPath,
+                             epilogue: Epilogue, output: UnsafeMutablePointer<Float>, outputStride: Int) {
         var p = epilogue.rowParameters(row: firstRow)
         p.columnScales = p.columnScales.map { $0 + firstColumn }
         p.bias = p.bias.map { $0 + firstColumn }
@@ -132,5 +159,43 @@ extension GemmDestination {
         BaselineKernels.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
                                       transform: transform, p, residualStride: epilogue.residualStride,
                                       output: out, outputStride: outputStride)
+    }
+}
+
+/// One run of a codes drain: `rows` × `count` accumulators → fields at `output` (row 0 of the
+/// run), with the path's block kernel, or the definition (`CodeThresholds.field`) on `.scalar`.
+private func drainCodes(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, count: Int,
+                        transform: AccumulatorTransform, _ thresholds: CodeThresholds,
+                        output: UnsafeMutableRawPointer, outputStride: Int, padBytes: Int, path: KernelPath) {
+    let lanes = thresholds.lanes(fromColumn: 0)
+    switch path {
+    case .scalar:
+        let format = thresholds.format
+        for row in 0..<rows {
+            let addend = transform.constant &+ (transform.rowAddends.map { $0[row] &* transform.rowScale } ?? 0)
+            let destination = output + row * outputStride
+            let bytes = format.packedBytes(count: count)
+            destination.initializeMemory(as: UInt8.self, repeating: format.paddingByte, count: bytes + padBytes)
+            for column in 0..<count {
+                let acc = accumulators[row * accumulatorStride + column] &* transform.multiplier &+ addend
+                let slot = column % format.fieldsPerByte, byte = destination + column / format.fieldsPerByte
+                let cleared = byte.load(as: UInt8.self) & ~(format.fieldMask << UInt8(slot * format.bits))
+                byte.storeBytes(of: cleared | thresholds.field(acc, column: column) << UInt8(slot * format.bits), as: UInt8.self)
+            }
+        }
+        return
+    #if arch(x86_64)
+    case .avx512:
+        return QVKernelsAVX512.codesBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
+                                          transform: transform, lanes, output: output, outputStride: outputStride,
+                                          padBytes: padBytes)
+    case .avx2:
+        return QVKernelsAVX2.codesBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
+                                        transform: transform, lanes, output: output, outputStride: outputStride,
+                                        padBytes: padBytes)
+    #endif
+    default:
+        BaselineKernels.codesBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
+                                   transform: transform, lanes, output: output, outputStride: outputStride, padBytes: padBytes)
     }
 }

@@ -22,7 +22,7 @@ public func floatGemm(
     }
     #endif
     let operands = FloatGemmOperands(a: a, lda: lda, w: w, ldw: ldw, rows: m, columns: n, depth: k)
-    let destination = GemmDestination(epilogue: epilogue, output: output, outputStride: outputStride, columns: n)
+    let destination = GemmDestination(.floats(epilogue, output: output, outputStride: outputStride), columns: n)
     switch path {
     case .scalar: floatGemmScalar(operands, into: destination)
     case .portable, .avx2, .avx512: floatGemmPortable(operands, into: destination)

@@ -12,13 +12,48 @@ public func integerGemm(
     _ a: PackedMatrix, _ w: PackedMatrix, epilogue: Epilogue,
     output: UnsafeMutablePointer<Float>, outputStride: Int, path: KernelPath
 ) throws(KernelError) {
+    let operands = try checkedOperands(a, w)
+    guard a.rows > 0, w.rows > 0 else { return }
+    multiply(a, w, operands, into: GemmDestination(.floats(epilogue, output: output, outputStride: outputStride), columns: w.rows),
+             path: path)
+}
+
+/// Multiplies like `integerGemm(_:_:epilogue:…)` but ends in packed codes: each accumulator
+/// becomes a field by `thresholds` (column n uses `thresholds` column n) and lands in `output`.
+/// Same fields on every path. Throws before writing anything if anything doesn't fit.
+public func integerGemm(
+    _ a: PackedMatrix, _ w: PackedMatrix, thresholds: CodeThresholds, output: CodesOutput, path: KernelPath
+) throws(KernelError) {
+    let operands = try checkedOperands(a, w)
+    if let error = output.layoutError(format: thresholds.format, columns: w.rows) { throw error }
+    guard a.rows > 0, w.rows > 0 else { return }
+    let codes = GemmDestination(.codes(thresholds, output), columns: w.rows)
+    switch (path, operands) {
+    case (.scalar, _), (.portable, .multiBit):
+        // These paths finish four accumulators at a time: collect them, then drain in one block.
+        let accumulators = UnsafeMutablePointer<Int32>.allocate(capacity: a.rows * w.rows)
+        defer { accumulators.deallocate() }
+        multiply(a, w, operands, into: GemmDestination(.accumulators(accumulators, stride: w.rows), columns: w.rows), path: path)
+        codes.drainBlock(accumulators, accumulatorStride: w.rows, rows: a.rows, firstRow: 0, firstColumn: 0,
+                         count: w.rows, path: path)
+    default:
+        multiply(a, w, operands, into: codes, path: path)
+    }
+}
+
+/// The operand pair's multiplication, after checking formats, depths and layouts.
+private func checkedOperands(_ a: PackedMatrix, _ w: PackedMatrix) throws(KernelError) -> IntegerGemmOperands {
     guard let operands = IntegerGemmOperands(a: a.format, w: w.format) else {
         throw .unsupportedFormats(a.format, w.format)
     }
     guard a.columns == w.columns else { throw .depthMismatch(aColumns: a.columns, wColumns: w.columns) }
     if let error = a.layoutError(operand: "a") ?? w.layoutError(operand: "w") { throw error }
-    guard a.rows > 0, w.rows > 0 else { return }
-    let destination = GemmDestination(epilogue: epilogue, output: output, outputStride: outputStride, columns: w.rows)
+    return operands
+}
+
+/// Runs the kernel of `path` for `operands` into `destination`.
+private func multiply(_ a: PackedMatrix, _ w: PackedMatrix, _ operands: IntegerGemmOperands,
+                      into destination: GemmDestination, path: KernelPath) {
     switch (path, operands) {
     case (.scalar, _):
         integerGemmScalar(a, w, into: destination)
@@ -52,25 +87,46 @@ enum IntegerGemmOperands {
     }
 }
 
-/// Where finished rows of accumulators go: the epilogue and the output matrix (N columns).
+/// Where finished accumulators go: FP32 through an epilogue, packed codes through thresholds,
+/// or (for paths that finish four at a time before a codes drain) raw Int32s. N columns.
 struct GemmDestination {
-    let epilogue: Epilogue
-    let output: UnsafeMutablePointer<Float>
-    let outputStride: Int
+    /// The kinds of destination.
+    enum Target {
+        /// `epilogue(acc)` at `output[m * outputStride + n]`.
+        case floats(Epilogue, output: UnsafeMutablePointer<Float>, outputStride: Int)
+        /// Fields by thresholds into packed rows.
+        case codes(CodeThresholds, CodesOutput)
+        /// `acc` itself at `base[m * stride + n]`.
+        case accumulators(UnsafeMutablePointer<Int32>, stride: Int)
+    }
+
+    let target: Target
     /// N, the number of output columns.
     let columns: Int
 
-    /// Applies the epilogue to up to four accumulators of `row` starting at `column` (lanes past
-    /// N are dropped) and stores them.
-    @inline(__always)
-    func store(_ accumulators: SIMD4<Int32>, row: Int, column: Int) {
-        epilogue.store(SIMD4<Float>(accumulators), row: row, column: column, count: min(4, columns - column),
-                       to: output, outputStride: outputStride)
+    init(_ target: Target, columns: Int) {
+        self.target = target
+        self.columns = columns
     }
 
-    /// FP32 accumulators, as `store(_: SIMD4<Int32>, ...)`.
+    /// Finishes up to four accumulators of `row` starting at `column` (lanes past N are dropped)
+    /// and stores them. Codes destinations are only ever drained by blocks.
+    @inline(__always)
+    func store(_ accumulators: SIMD4<Int32>, row: Int, column: Int) {
+        switch target {
+        case .floats: store(SIMD4<Float>(accumulators), row: row, column: column)
+        case .accumulators(let base, let stride):
+            for lane in 0..<min(4, columns - column) { base[row * stride + column + lane] = accumulators[lane] }
+        case .codes: preconditionFailure("codes destinations are drained a block at a time")
+        }
+    }
+
+    /// FP32 accumulators, as `store(_: SIMD4<Int32>, ...)` (FP32 destinations only).
     @inline(__always)
     func store(_ accumulators: SIMD4<Float>, row: Int, column: Int) {
+        guard case .floats(let epilogue, let output, let outputStride) = target else {
+            preconditionFailure("FP32 sums go to FP32 destinations")
+        }
         epilogue.store(accumulators, row: row, column: column, count: min(4, columns - column),
                        to: output, outputStride: outputStride)
     }
