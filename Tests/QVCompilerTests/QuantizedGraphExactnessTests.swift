@@ -79,3 +79,19 @@ func packedLinearWeightsTakeTheirShareOfFP32(_ precision: Precision, _ ratio: In
         #expect(packed * ratio == fp32, "linear weights: \(packed) bytes vs \(fp32) FP32 bytes")
     }
 }
+
+/// At 1 and 2 bits, q, k and fc1 (GELU) write their codes straight from the GEMM through folded
+/// thresholds, and so does the attention context: 3 linear layers and 1 attention op per layer
+/// carry a thresholds tensor, and no Quantize op follows them.
+@Test(arguments: [Precision.w1a1, .w2a2])
+func lowBitLayersWriteCodesThroughThresholds(_ precision: Precision) throws {
+    try CompiledMiniLM.withModel(try CompiledMiniLM.image(precision)) { model in
+        let ops = model.metadata.ops, tensors = model.metadata.tensors
+        let fused = ops.filter { op in op.weights.contains { tensors[$0].name.hasSuffix(".thresholds") } }
+        let layers = ops.filter { if case .attention = $0.attributes { return true } else { return false } }.count
+        #expect(layers == 6)
+        #expect(fused.count == 4 * layers, "\(fused.map(\.name))")
+        #expect(fused.filter { $0.name.hasSuffix("intermediate.dense") }.count == layers)
+        #expect(ops.filter { if case .quantize = $0.attributes { return true } else { return false } }.count == 3 * layers)
+    }
+}

@@ -31,13 +31,21 @@ final class GraphBuilder {
     /// Adds an FP32 tensor.
     @discardableResult
     func floats(_ name: String, _ data: [Float], shape: [Int]) -> Int {
-        var bytes = [UInt8](repeating: 0, count: data.count * 4)
-        for (i, x) in data.enumerated() {
-            let b = x.bitPattern.littleEndian
-            bytes[4 * i] = UInt8(truncatingIfNeeded: b); bytes[4 * i + 1] = UInt8(truncatingIfNeeded: b >> 8)
-            bytes[4 * i + 2] = UInt8(truncatingIfNeeded: b >> 16); bytes[4 * i + 3] = UInt8(truncatingIfNeeded: b >> 24)
+        tensor(name, type: .f32, shape: shape, bytes: littleEndianBytes(data.map(\.bitPattern)))
+    }
+
+    /// Adds an Int32 tensor.
+    @discardableResult
+    func int32s(_ name: String, _ data: [Int32], shape: [Int]) -> Int {
+        tensor(name, type: .i32, shape: shape, bytes: littleEndianBytes(data.map { UInt32(bitPattern: $0) }))
+    }
+
+    private func littleEndianBytes(_ words: [UInt32]) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: words.count * 4)
+        for (i, w) in words.enumerated() {
+            for j in 0..<4 { bytes[4 * i + j] = UInt8(truncatingIfNeeded: w >> UInt32(8 * j)) }
         }
-        return tensor(name, type: .f32, shape: shape, bytes: bytes)
+        return bytes
     }
 
     /// Adds an activation value and returns its index.

@@ -2,7 +2,8 @@ import QVKernels
 
 /// Multi-head self-attention core: per head, `scores = q·kᵀ · scale`, masked softmax over keys,
 /// `context = probs · v`. With FP32 inputs both matmuls are FP32; with codes inputs (q, k per head,
-/// v per head transposed) both are integer GEMMs and the probabilities are quantized first.
+/// v per head transposed) both are integer GEMMs and the probabilities are quantized first; then
+/// the context may be written as codes directly (one weight: thresholds shared by every column).
 struct AttentionStep {
     /// How the two matmuls run.
     enum Operands {
@@ -16,15 +17,33 @@ struct AttentionStep {
     let heads: Int, features: Int
     let scoreScale: Float
     let operands: Operands
+    /// Set when the context is written as codes.
+    let codesOutput: CodesTarget?
 
     var headDim: Int { features / heads }
 
     init(_ b: OpBinding, heads: Int, scoreScale: Float, probs: Quantizer?) throws(RuntimeError) {
-        try b.expectCounts(inputs: 4...4, outputs: 1, weights: 0...0)
+        try b.expectCounts(inputs: 4...4, outputs: 1, weights: 0...1)
         q = b.input(0); k = b.input(1); v = b.input(2); mask = b.input(3); output = b.output(0)
-        let features = try b.expectFloat(output, role: "output")
+        let features: Int
+        if b.layouts[output].floatColumns == nil {
+            guard b.op.weights.count == 1, b.layouts[q].floatColumns == nil else {
+                throw b.error("attention writing codes takes integer q, k, v and one thresholds weight")
+            }
+            let target = try CodesTarget(b, value: output, weight: 0, columns: 0)
+            guard target.heads == 1 else { throw b.error("attention writes its context codes row-major") }
+            codesOutput = target
+            features = target.features
+        } else {
+            guard b.op.weights.isEmpty else { throw b.error("attention writing FP32 takes no weights") }
+            features = try b.expectFloat(output, role: "output")
+            codesOutput = nil
+        }
         self.features = features
         guard heads > 0, features % heads == 0 else { throw b.error("\(features) features don't split into \(heads) heads") }
+        if let codesOutput, (features / heads) * codesOutput.thresholds.format.bits % 8 != 0 {
+            throw b.error("context codes of \(features / heads) columns per head don't fill whole bytes")
+        }
         guard scoreScale.isFinite else { throw b.error("score scale is not finite") }
         self.heads = heads
         self.scoreScale = scoreScale
@@ -84,7 +103,6 @@ struct AttentionStep {
         let bias = c.maskBias(from: mask, at: scratch)
         let scores = (scratch + align64(n * 4)).assumingMemoryBound(to: Float.self)
         let rest = scratch + align64(n * 4) + align64(n * n * 4)
-        let out = c.floats(output)
         for h in group {
             switch operands {
             case .float:
@@ -95,7 +113,8 @@ struct AttentionStep {
                 let vt = rest.assumingMemoryBound(to: Float.self), vh = c.floats(v) + h * d
                 for r in 0..<d { for t in 0..<n { vt[r * n + t] = vh[t * features + r] } }
                 floatGemm(a: scores, lda: n, w: vt, ldw: n, m: n, n: d, k: n,
-                          epilogue: Epilogue(scale: .scalar(1)), output: out + h * d, outputStride: features, path: c.path)
+                          epilogue: Epilogue(scale: .scalar(1)), output: c.floats(output) + h * d, outputStride: features,
+                          path: c.path)
             case .codes(let probs, let qkScale, let pvScale):
                 try integerGemm(c.codes(q, head: h).readOnly, c.codes(k, head: h).readOnly,
                                 epilogue: Epilogue(scale: .scalar(qkScale), bias: bias),
@@ -105,9 +124,14 @@ struct AttentionStep {
                                                  rowStride: packedRowStride(columns: n, format: probs.format),
                                                  format: probs.format)
                 quantizeRows(scores, sourceStride: n, quantizer: probs, into: packed, path: c.path)
-                try integerGemm(packed.readOnly, c.codes(v, head: h).readOnly,
-                                epilogue: Epilogue(scale: .scalar(pvScale)),
-                                output: out + h * d, outputStride: features, path: c.path)
+                if let codesOutput {
+                    try integerGemm(packed.readOnly, c.codes(v, head: h).readOnly, thresholds: codesOutput.thresholds,
+                                    output: codesOutput.output(c, columnOrigin: h * d), path: c.path)
+                } else {
+                    try integerGemm(packed.readOnly, c.codes(v, head: h).readOnly,
+                                    epilogue: Epilogue(scale: .scalar(pvScale)),
+                                    output: c.floats(output) + h * d, outputStride: features, path: c.path)
+                }
             }
         }
     }

@@ -2,6 +2,8 @@ import QVKernels
 
 /// `y = act(scale ⊙ (x·Wᵀ) + bias) (+ residual)`: FP32 weights on FP32 input, or packed integer
 /// weight codes on packed activation codes with the compiler's folded per-column scale and bias.
+/// An integer linear layer may write codes instead of FP32: then a fourth weight holds the
+/// thresholds that give the codes of quantizing y, and the GEMM emits them directly.
 struct LinearStep {
     /// The weights and how they multiply.
     enum Weights {
@@ -16,9 +18,11 @@ struct LinearStep {
     let weights: Weights
     let bias: ConstantTensor
     let activation: EpilogueActivation
+    /// Set when the output is codes.
+    let codesOutput: CodesTarget?
 
     init(_ b: OpBinding, activation: EpilogueActivation) throws(RuntimeError) {
-        try b.expectCounts(inputs: 1...2, outputs: 1, weights: 2...3)
+        try b.expectCounts(inputs: 1...2, outputs: 1, weights: 2...4)
         input = b.input(0); output = b.output(0)
         residual = b.op.inputs.count == 2 ? b.input(1) : nil
         self.activation = activation
@@ -27,8 +31,18 @@ struct LinearStep {
             throw b.error("weight '\(w.name)' must be 2-D, has shape \(w.shape)")
         }
         outFeatures = w.shape[0]; inFeatures = w.shape[1]
-        try b.expectFloat(output, columns: outFeatures, role: "output")
         try b.expectSameRows(input, output)
+        if b.layouts[output].floatColumns == nil {
+            guard w.type != .f32, residual == nil, b.op.weights.count == 4 else {
+                throw b.error("a linear layer writing codes takes integer weights, no residual and [W, bias, scale, thresholds]")
+            }
+            codesOutput = try CodesTarget(b, value: output, weight: 3, columns: outFeatures)
+            guard codesOutput!.features == outFeatures else { throw b.error("output codes must have \(outFeatures) features") }
+        } else {
+            try b.expectFloat(output, columns: outFeatures, role: "output")
+            guard b.op.weights.count <= 3 else { throw b.error("a linear layer writing FP32 takes no thresholds") }
+            codesOutput = nil
+        }
         if let residual {
             try b.expectFloat(residual, columns: outFeatures, role: "residual")
             try b.expectSameRows(residual, output)
@@ -50,7 +64,7 @@ struct LinearStep {
             guard integerGemmSupports(activations: q.format, weights: packed.format) else {
                 throw b.error("no integer kernel multiplies \(q.format) activations by \(packed.format) weights")
             }
-            guard b.op.weights.count == 3 else { throw b.error("an integer linear takes [W, bias, scale]") }
+            guard b.op.weights.count >= 3 else { throw b.error("an integer linear takes [W, bias, scale] (and thresholds when it writes codes)") }
             weights = .codes(packed, scale: try b.floatWeight(2, shape: [outFeatures], role: "scale"))
         }
     }
@@ -73,6 +87,12 @@ struct LinearStep {
     private func run(_ c: StepContext, rows: Int, columns: Range<Int>) throws(KernelError) {
         guard !columns.isEmpty else { return }
         let n0 = columns.lowerBound
+        if let codesOutput, case .codes(let w, _) = weights {
+            let slice = PackedMatrix(base: w.base + n0 * w.rowStride, rows: columns.count, columns: w.columns,
+                                     rowStride: w.rowStride, format: w.format)
+            return try integerGemm(c.codes(input).readOnly, slice, thresholds: codesOutput.thresholds.fromColumn(n0),
+                                   output: codesOutput.output(c, columnOrigin: n0), path: c.path)
+        }
         let res = residual.map { UnsafePointer(c.floats($0)) + n0 }
         let out = c.floats(output) + n0
         switch weights {

@@ -37,11 +37,11 @@ public struct ReferenceExecutor {
             case .quantize(let s):
                 codes[s.output] = values[s.input].map { s.quantizer.code($0) }
             case .linear(let s):
-                values[s.output] = linear(s, rows: model.layouts[s.output].rows.rows(tokens: n),
-                                          x: values[s.input], xCodes: codes[s.input],
-                                          residual: s.residual.map { values[$0] })
+                let y = linear(s, rows: model.layouts[s.output].rows.rows(tokens: n), x: values[s.input],
+                               xCodes: codes[s.input], residual: s.residual.map { values[$0] })
+                store(y, as: s.output, values: &values, codes: &codes)
             case .attention(let s):
-                values[s.output] = attention(s, tokens: n, values: values, codes: codes)
+                store(attention(s, tokens: n, values: values, codes: codes), as: s.output, values: &values, codes: &codes)
             case .meanPool(let s):
                 var out = [Float](repeating: 0, count: s.width)
                 var count = 0
@@ -65,6 +65,16 @@ public struct ReferenceExecutor {
         }
         return ModelOutput(ids: ids, embedding: model.io.embedding.map { values[$0] },
                            logits: model.io.logits.map { values[$0] })
+    }
+
+    /// Keeps an op's FP32 result, or its codes when the op writes a codes value (the fast path
+    /// forms those codes through thresholds; here they come from the quantizer itself).
+    private func store(_ y: [Float], as output: Int, values: inout [[Float]], codes: inout [[Int32]]) {
+        if case .codes(_, let quantizer, _) = model.layouts[output].elements {
+            codes[output] = y.map { quantizer.code($0) }
+        } else {
+            values[output] = y
+        }
     }
 
     private func embedding(_ s: EmbeddingStep, ids: [Int32], types: [Int32]) -> [Float] {
