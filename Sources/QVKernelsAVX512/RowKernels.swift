@@ -29,6 +29,15 @@ public func softmaxRow(_ values: UnsafeMutablePointer<Float>, count: Int) {
     Kernels.softmaxRow(values, count: count)
 }
 
+/// Softmax of one row (overwritten by its exponentials), quantized and packed without storing the
+/// probabilities; see Lanes16.exponentiate.
+public func softmaxQuantizeRow(_ values: UnsafeMutablePointer<Float>, count: Int, lanes: LaneQuantizer,
+                               into destination: UnsafeMutableRawPointer, rowStride: Int) {
+    let reciprocal = Kernels.exponentiate(values, count: count)
+    Kernels.quantizePack(ScaledFloats(base: values, factor: reciprocal), rows: 1, columns: count, lanes: lanes,
+                         into: destination, rowStride: rowStride)
+}
+
 /// The GEMM epilogue over a block of rows of Int32 accumulators; see Lanes16.epilogueBlock.
 public func epilogueBlock(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, count: Int,
                           transform: AccumulatorTransform, _ p: EpilogueRowParameters, residualStride: Int,

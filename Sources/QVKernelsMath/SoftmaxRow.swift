@@ -1,6 +1,6 @@
-/// Numerically stable softmax over one row — subtract the maximum, exponentiate, divide by the
-/// sum — 16 lanes at a time with the sum reduced by `treeSum`, so the result depends only on
-/// the input, never on the ISA that runs it.
+/// Numerically stable softmax over one row — subtract the maximum, exponentiate, multiply by the
+/// reciprocal of the sum — 16 lanes at a time with the sum reduced by `treeSum`, so the result
+/// depends only on the input, never on the ISA that runs it.
 
 extension Lanes16 {
     /// Replaces `count` floats at `values` by their softmax. Entries equal to `-infinity` get
@@ -9,6 +9,21 @@ extension Lanes16 {
     @_alwaysEmitIntoClient @inline(__always)
     public static func softmaxRow(_ values: UnsafeMutablePointer<Float>, count: Int) {
         guard count > 0 else { return }
+        let reciprocal = exponentiate(values, count: count)
+        let full = count / 16, tail = count % 16
+        for chunk in 0..<full { storeSixteen(loadSixteen(values + chunk * 16) * reciprocal, to: values + chunk * 16) }
+        if tail > 0 {
+            storeSixteen(loadSixteen(values + full * 16, count: tail, filler: 0) * reciprocal, to: values + full * 16, count: tail)
+        }
+    }
+
+    /// The first two passes of softmax: subtracts the row maximum, exponentiates in place and
+    /// returns 1 / Σ (the sum reduced by `treeSum`); a row of only `-infinity` becomes zeros (and 1
+    /// is returned). NaN entries do not take part in the maximum; they make the sum NaN. Softmax
+    /// fused with quantization is this, then `quantizePack` of `ScaledFloats` (called with concrete
+    /// types from each ISA module, so that it is specialised there).
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func exponentiate(_ values: UnsafeMutablePointer<Float>, count: Int) -> Float {
         let full = count / 16, tail = count % 16
         var laneMaxima = SIMD16<Float>(repeating: -.infinity)
         for chunk in 0..<full { laneMaxima = larger(laneMaxima, loadSixteen(values + chunk * 16)) }
@@ -16,27 +31,47 @@ extension Lanes16 {
         let m8 = larger(laneMaxima.lowHalf, laneMaxima.highHalf), m4 = larger(m8.lowHalf, m8.highHalf)
         let m2 = larger(m4.lowHalf, m4.highHalf)
         let maximum = Swift.max(m2[0], m2[1])
-        // NaN entries do not take part in the maximum; they reach the exponentials and make the row NaN.
         guard maximum != -.infinity else {
             values.update(repeating: 0, count: count)
-            return
+            return 1
         }
+        exponentialsInPlace(values, count: full * 16, minus: maximum)
         var sums = SIMD16<Float>()
-        for chunk in 0..<full {
-            let e = exponential(loadSixteen(values + chunk * 16) - maximum)
-            storeSixteen(e, to: values + chunk * 16)
-            sums += e
-        }
+        for chunk in 0..<full { sums += loadSixteen(values + chunk * 16) }
         if tail > 0 {
             let e = exponential(loadSixteen(values + full * 16, count: tail, filler: -.infinity) - maximum)
             storeSixteen(e, to: values + full * 16, count: tail)
             sums += e
         }
-        let sum = treeSum(sums)
-        for chunk in 0..<full { storeSixteen(loadSixteen(values + chunk * 16) / sum, to: values + chunk * 16) }
-        if tail > 0 {
-            storeSixteen(loadSixteen(values + full * 16, count: tail, filler: 0) / sum, to: values + full * 16, count: tail)
+        return 1 / treeSum(sums)
+    }
+
+    /// e^(x − `minus`) in place over `count` (a multiple of 16) floats: a loop of its own, so the
+    /// exponential is inlined into it and independent chunks overlap in the pipeline.
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func exponentialsInPlace(_ values: UnsafeMutablePointer<Float>, count: Int, minus: Float) {
+        for start in stride(from: 0, to: count, by: 16) {
+            storeSixteen(exponential(loadSixteen(values + start) - minus), to: values + start)
         }
+    }
+}
+
+/// One row read scaled: element (0, c) is `base[c] · factor` (the normalisation of softmax).
+public struct ScaledFloats: FloatMatrixSource {
+    /// First element.
+    public let base: UnsafePointer<Float>
+    /// Multiplies every element.
+    public let factor: Float
+
+    /// A scaled view of one row.
+    @inlinable public init(base: UnsafePointer<Float>, factor: Float) { self.base = base; self.factor = factor }
+
+    @_alwaysEmitIntoClient @inline(__always)
+    public func element(row: Int, column: Int) -> Float { base[column] * factor }
+
+    @_alwaysEmitIntoClient @inline(__always)
+    public func sixteen(row: Int, column: Int) -> SIMD16<Float> {
+        UnsafeRawPointer(base + column).loadUnaligned(as: SIMD16<Float>.self) * factor
     }
 }
 

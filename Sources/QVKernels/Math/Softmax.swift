@@ -20,3 +20,32 @@ public func softmaxInPlace(_ values: UnsafeMutablePointer<Float>, count: Int, pa
     #endif
     BaselineKernels.softmaxRow(values, count: count)
 }
+
+/// Softmax of each of `destination.rows` rows of `destination.columns` floats at `values`
+/// (`stride` apart; overwritten by intermediate exponentials), quantized by `quantizer` and packed
+/// into `destination`: exactly `quantizer.code` of `softmaxInPlace`'s results, on every path.
+public func softmaxQuantizeRows(_ values: UnsafeMutablePointer<Float>, stride: Int, quantizer: Quantizer,
+                                into destination: MutablePackedMatrix, path: KernelPath) {
+    assert(destination.format == quantizer.format, "softmaxQuantizeRows: destination format differs from the quantizer's")
+    guard destination.columns > 0, destination.rowStride >= destination.format.packedBytes(count: destination.columns) else {
+        return
+    }
+    let lanes = LaneQuantizer(quantizer), n = destination.columns
+    for row in 0..<destination.rows {
+        let x = values + row * stride, out = destination.base + row * destination.rowStride
+        switch path {
+        #if arch(x86_64)
+        case .avx512: QVKernelsAVX512.softmaxQuantizeRow(x, count: n, lanes: lanes, into: out, rowStride: destination.rowStride)
+        case .avx2: QVKernelsAVX2.softmaxQuantizeRow(x, count: n, lanes: lanes, into: out, rowStride: destination.rowStride)
+        #endif
+        case .scalar:
+            softmaxInPlace(x, count: n, path: .scalar)
+            let single = MutablePackedMatrix(base: out, rows: 1, columns: n, rowStride: destination.rowStride, format: quantizer.format)
+            quantizeRows(x, sourceStride: n, quantizer: quantizer, into: single, path: .scalar)
+        default:
+            let reciprocal = BaselineKernels.exponentiate(x, count: n)
+            BaselineKernels.quantizePack(ScaledFloats(base: x, factor: reciprocal), rows: 1, columns: n, lanes: lanes,
+                                         into: out, rowStride: destination.rowStride)
+        }
+    }
+}

@@ -119,11 +119,10 @@ struct AttentionStep {
                 try integerGemm(c.codes(q, head: h).readOnly, c.codes(k, head: h).readOnly,
                                 epilogue: Epilogue(scale: .scalar(qkScale), bias: bias),
                                 output: scores, outputStride: n, path: c.path)
-                softmaxRows(scores, count: n, path: c.path)
                 let packed = MutablePackedMatrix(base: rest, rows: n, columns: n,
                                                  rowStride: packedRowStride(columns: n, format: probs.format),
                                                  format: probs.format)
-                quantizeRows(scores, sourceStride: n, quantizer: probs, into: packed, path: c.path)
+                softmaxQuantizeRows(scores, stride: n, quantizer: probs, into: packed, path: c.path)
                 if let codesOutput {
                     try integerGemm(packed.readOnly, c.codes(v, head: h).readOnly, thresholds: codesOutput.thresholds,
                                     output: codesOutput.output(c, columnOrigin: h * d), path: c.path)
