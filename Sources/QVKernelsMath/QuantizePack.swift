@@ -176,25 +176,3 @@ public struct RowMajorFloats: FloatMatrixSource {
         UnsafeRawPointer(base + row * stride + column).loadUnaligned(as: SIMD16<Float>.self)
     }
 }
-
-/// Transposed input: element (r, c) at `base[c * stride + r]`.
-public struct TransposedFloats: FloatMatrixSource {
-    /// First element.
-    public let base: UnsafePointer<Float>
-    /// Floats between columns of the view (rows of the underlying matrix).
-    public let stride: Int
-
-    /// A transposed view.
-    @inlinable public init(base: UnsafePointer<Float>, stride: Int) { self.base = base; self.stride = stride }
-
-    @_alwaysEmitIntoClient @inline(__always)
-    public func element(row: Int, column: Int) -> Float { base[column * stride + row] }
-
-    @_alwaysEmitIntoClient @inline(__always)
-    public func sixteen(row: Int, column: Int) -> SIMD16<Float> {
-        var lanes = SIMD16<Float>()
-        let start = base + column * stride + row
-        for lane in 0..<16 { lanes[lane] = start[lane * stride] }
-        return lanes
-    }
-}

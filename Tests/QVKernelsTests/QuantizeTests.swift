@@ -1,4 +1,4 @@
-// quantizeRows / quantizeColumns against Quantizer.code(_:) element by element, on edge values
+// quantizeRows against Quantizer.code(_:) element by element, on edge values
 // and random data, with padding and guard bytes checked, on every path.
 import Testing
 import QVKernels
@@ -69,29 +69,6 @@ import QVKernels
                 bytesByPath.append(buffer.bytes)
             }
             #expect(bytesByPath.allSatisfy { $0 == bytesByPath[0] }, "\(format) columns \(columns)")
-        }
-    }
-
-    @Test(arguments: allFormats)
-    func columnsReadTheTranspose(format: QuantFormat) {
-        var generator = SeededGenerator(seed: 13)
-        let quantizer = Quantizer(format: format, scale: 0.2, offset: 0.05)
-        for (rows, columns) in [(1, 1), (3, 17), (32, 65), (5, 130)] {
-            // The source is columns × sourceStride; destination element (r, c) is source[c][r].
-            let sourceStride = rows + 3
-            let source = randomFloats(columns * sourceStride, in: -3...3, using: &generator)
-            for path in KernelPath.supported {
-                let buffer = PackedBuffer(rows: rows, columns: columns, format: format)
-                source.withUnsafeBufferPointer {
-                    quantizeColumns($0.baseAddress!, sourceStride: sourceStride, quantizer: quantizer, into: buffer.matrix, path: path)
-                }
-                let expected = (0..<rows).flatMap { row in
-                    (0..<columns).map { quantizer.code(source[$0 * sourceStride + row]) }
-                }
-                #expect(buffer.codes == expected, "\(format) \(path) \(rows)×\(columns)")
-                #expect(buffer.paddingIsCanonical)
-                #expect(buffer.guardIntact)
-            }
         }
     }
 

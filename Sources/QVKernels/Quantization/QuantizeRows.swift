@@ -4,7 +4,7 @@ import QVKernelsAVX2
 import QVKernelsAVX512
 #endif
 
-/// Quantize-and-pack: FP32 rows (or the columns of an FP32 matrix) to packed code rows, with
+/// Quantize-and-pack: FP32 rows to packed code rows, with
 /// exactly `Quantizer.code(_:)` for every element and canonical padding after every row.
 
 /// Quantizes `destination.rows` rows of `destination.columns` floats, row `r` starting at
@@ -27,15 +27,6 @@ public func quantizeRows(
     }
     #endif
     quantize(RowMajorFloats(base: source, stride: sourceStride), quantizer: quantizer, into: destination, path: path)
-}
-
-/// Like `quantizeRows`, but element (`r`, `c`) is read from `source[c * sourceStride + r]`:
-/// packs the transpose of a row-major matrix (vᵀ per attention head).
-public func quantizeColumns(
-    _ source: UnsafePointer<Float>, sourceStride: Int, quantizer: Quantizer,
-    into destination: MutablePackedMatrix, path: KernelPath
-) {
-    quantize(TransposedFloats(base: source, stride: sourceStride), quantizer: quantizer, into: destination, path: path)
 }
 
 private func quantize<Source: FloatMatrixSource>(

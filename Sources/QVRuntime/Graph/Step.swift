@@ -35,8 +35,11 @@ enum Step {
 
     /// Scratch bytes the step needs for `tokens` tokens.
     func scratchBytes(tokens: Int) -> Int {
-        if case .attention(let a) = self { return a.scratchBytes(tokens: tokens) }
-        return 0
+        switch self {
+        case .attention(let a): return a.scratchBytes(tokens: tokens)
+        case .quantize(let q): return q.scratchBytes(tokens: tokens)
+        default: return 0
+        }
     }
 
     /// Runs the step with the fast kernels of `context.path`.

@@ -19,6 +19,12 @@ struct QuantizeStep {
         try b.expectFloat(input, columns: features, role: "input")
     }
 
+    /// Scratch bytes one task needs: one head's slice transposed, for a per-head transposed output.
+    func scratchBytes(tokens: Int) -> Int {
+        guard case .headMajorTransposed(let heads) = arrangement else { return 0 }
+        return features / heads * tokens * 4
+    }
+
     /// Quantizes, split across the workers when there are enough elements: by rows for a
     /// row-major output, by heads otherwise (every task writes whole packed rows of its own).
     func run(_ c: StepContext) {
@@ -29,7 +35,9 @@ struct QuantizeStep {
             case .rowMajor:
                 quantize(c, rows: ParallelFor.range(task: task, of: tasks, count: rows))
             case .headMajor(let heads), .headMajorTransposed(let heads):
-                for h in ParallelFor.range(task: task, of: tasks, count: heads) { quantize(c, head: h, of: heads) }
+                for h in ParallelFor.range(task: task, of: tasks, count: heads) {
+                    quantize(c, head: h, of: heads, scratch: c.scratch(task: task))
+                }
             }
         }
     }
@@ -46,11 +54,15 @@ struct QuantizeStep {
                      into: codes, path: c.path)
     }
 
-    /// Head `head` of a per-head output.
-    private func quantize(_ c: StepContext, head: Int, of heads: Int) {
+    /// Head `head` of a per-head output; a transposed one goes through `scratch` (the head's
+    /// slice transposed in FP32, then quantized row by row with the path's row kernel).
+    private func quantize(_ c: StepContext, head: Int, of heads: Int, scratch: UnsafeMutableRawPointer) {
         let x = c.floats(input) + head * (features / heads)
         if case .headMajorTransposed = arrangement {
-            quantizeColumns(x, sourceStride: features, quantizer: quantizer, into: c.codes(output, head: head), path: c.path)
+            let d = features / heads, n = c.rows(input)
+            let transposed = scratch.assumingMemoryBound(to: Float.self)
+            for t in 0..<n { for r in 0..<d { transposed[r * n + t] = x[t * features + r] } }
+            quantizeRows(transposed, sourceStride: n, quantizer: quantizer, into: c.codes(output, head: head), path: c.path)
         } else {
             quantizeRows(x, sourceStride: features, quantizer: quantizer, into: c.codes(output, head: head), path: c.path)
         }
