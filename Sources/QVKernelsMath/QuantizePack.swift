@@ -73,6 +73,7 @@ extension Lanes16 {
     @_alwaysEmitIntoClient @inline(__always)
     public static func storePrefix(_ word: UInt32, to destination: UnsafeMutableRawPointer, byteCount: Int) {
         if byteCount == 4 { return destination.storeBytes(of: word.littleEndian, as: UInt32.self) }
+        if byteCount == 2 { return destination.storeBytes(of: UInt16(truncatingIfNeeded: word).littleEndian, as: UInt16.self) }
         for index in 0..<byteCount {
             destination.storeBytes(of: UInt8(truncatingIfNeeded: word >> UInt32(8 * index)), toByteOffset: index, as: UInt8.self)
         }
