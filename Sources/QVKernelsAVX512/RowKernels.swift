@@ -16,6 +16,10 @@ enum ModuleISA: VectorISA {
         qv_lane_bits(unsafeBitCast(mask, to: SIMD16<Int32>.self))
     }
 
+    /// One `vcvtdq2ps`.
+    @inline(__always)
+    static func floats(_ integers: SIMD16<Int32>) -> SIMD16<Float> { qv_lane_floats(integers) }
+
     /// `pdep` on AVX-512 CPUs, shifts on AVX2.
     @inline(__always)
     static func interleaveBits(_ low: UInt16, _ high: UInt16) -> UInt32 { qv_interleave_bits(low, high) }

@@ -73,7 +73,9 @@ extension Lanes16 {
                 }
             }
             let byteCount = (lanes * b.bits + 7) / 8, keep: UInt32 = lanes == 16 ? ~0 : (1 << UInt32(lanes * b.bits)) &- 1
-            for row in 0..<rows {
+            let padding = b.paddingWord & ~keep
+            @inline(__always)
+            func transformed(row: Int) -> SIMD16<Int32> {
                 let addend = transform.constant &+ (transform.rowAddends.map { $0[row] &* transform.rowScale } ?? 0)
                 let source = accumulators + row * accumulatorStride + column
                 var acc = SIMD16<Int32>()
@@ -82,19 +84,31 @@ extension Lanes16 {
                 } else {
                     for lane in 0..<lanes { acc[lane] = source[lane] }
                 }
-                acc = acc &* transform.multiplier &+ addend
-                let first = ISA.laneBits((acc .>= upper1) .| (acc .<= lower1))
-                var word: UInt32
-                if b.count == 1 {
-                    word = UInt32(first)
-                } else {
+                return acc &* transform.multiplier &+ addend
+            }
+            @inline(__always)
+            func store(_ word: UInt32, row: Int) {
+                storePrefix((word & keep) | padding, to: output + row * outputStride + column * b.bits / 8, byteCount: byteCount)
+            }
+            // One loop per shape of the test, so the common ones (one boundary, no lower
+            // threshold) carry nothing else.
+            switch (b.count, b.hasLower) {
+            case (1, false):
+                for row in 0..<rows { store(UInt32(ISA.laneBits(transformed(row: row) .>= upper1)), row: row) }
+            case (1, true):
+                for row in 0..<rows {
+                    let acc = transformed(row: row)
+                    store(UInt32(ISA.laneBits((acc .>= upper1) .| (acc .<= lower1))), row: row)
+                }
+            default:
+                for row in 0..<rows {
+                    let acc = transformed(row: row)
+                    let first = ISA.laneBits((acc .>= upper1) .| (acc .<= lower1))
                     let second = ISA.laneBits((acc .>= upper2) .| (acc .<= lower2))
                     let third = ISA.laneBits((acc .>= upper3) .| (acc .<= lower3))
                     // field = first + second + third: parity is its low bit, majority its high bit.
-                    word = ISA.interleaveBits(first ^ second ^ third, (first & second) | (third & (first | second)))
+                    store(ISA.interleaveBits(first ^ second ^ third, (first & second) | (third & (first | second))), row: row)
                 }
-                word = (word & keep) | (b.paddingWord & ~keep)
-                storePrefix(word, to: output + row * outputStride + column * b.bits / 8, byteCount: byteCount)
             }
             column += 16
         }

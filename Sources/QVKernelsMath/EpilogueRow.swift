@@ -103,14 +103,14 @@ extension Lanes16 {
             var column = 0
             while column + 16 <= count {
                 let acc = UnsafeRawPointer(source + column).loadUnaligned(as: SIMD16<Int32>.self) &* transform.multiplier &+ addend
-                storeSixteen(finish(q, SIMD16<Float>(acc), column: column, count: 16), to: destination + column)
+                storeSixteen(finish(q, ISA.floats(acc), column: column, count: 16), to: destination + column)
                 column += 16
             }
             if column < count {
                 var acc = SIMD16<Int32>()
                 for lane in 0..<(count - column) { acc[lane] = source[column + lane] }
                 acc = acc &* transform.multiplier &+ addend
-                storeSixteen(finish(q, SIMD16<Float>(acc), column: column, count: count - column),
+                storeSixteen(finish(q, ISA.floats(acc), column: column, count: count - column),
                              to: destination + column, count: count - column)
             }
         }

@@ -16,6 +16,8 @@ public protocol VectorISA {
     static func laneBits(_ mask: SIMDMask<SIMD16<Int32>>) -> UInt16
     /// Bit i of `low` at bit 2i and bit i of `high` at bit 2i+1.
     static func interleaveBits(_ low: UInt16, _ high: UInt16) -> UInt32
+    /// Each lane converted to the nearest Float (ties to even), as `Float(_: Int32)` does.
+    static func floats(_ integers: SIMD16<Int32>) -> SIMD16<Float>
 }
 
 extension VectorISA {
@@ -25,6 +27,10 @@ extension VectorISA {
         let powers = SIMD16<UInt32>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
         return UInt16(truncatingIfNeeded: SIMD16<UInt32>().replacing(with: powers, where: mask).wrappedSum())
     }
+
+    /// Portable `floats`: the standard library's lane-wise conversion.
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func floats(_ integers: SIMD16<Int32>) -> SIMD16<Float> { SIMD16<Float>(integers) }
 
     /// Portable `interleaveBits`: spreads each half-word to the even bits (shift-and-mask ladder).
     @_alwaysEmitIntoClient @inline(__always)

@@ -1,6 +1,6 @@
 #ifndef QV_LANE_BITS_H
 #define QV_LANE_BITS_H
-/* Lane masks as integers, for the Swift ISA modules (QVKernelsAVX512, QVKernelsAVX2): Swift's
+/* Lane masks as integers (and one conversion), for the Swift ISA modules (QVKernelsAVX512, QVKernelsAVX2): Swift's
    SIMD types have no instruction for "one bit per lane". These are static inline so each
    importing Swift module compiles them with its own -m flags and the optimiser inlines them
    into its row kernels; a Swift SIMD16<Int32> arrives as `qv_lanes16`. Only the branch
@@ -10,6 +10,13 @@
 #include <immintrin.h>
 
 typedef int32_t qv_lanes16 __attribute__((ext_vector_type(16)));
+typedef float qv_floats16 __attribute__((ext_vector_type(16)));
+
+/* Int32 lanes to Float, rounding to nearest (vcvtdq2ps): Swift's generic SIMD conversion is not
+   always inlined. */
+static inline __attribute__((always_inline)) qv_floats16 qv_lane_floats(qv_lanes16 lanes) {
+    return __builtin_convertvector(lanes, qv_floats16);
+}
 
 #if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__BMI2__)
 /* Bit i = sign bit of lane i (true lanes of a Swift mask are all ones): one vpmovd2m. */
