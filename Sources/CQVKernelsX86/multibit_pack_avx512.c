@@ -80,4 +80,35 @@ QV_AVX512 void qv_mb_pack_weights_avx512(const qv_mb_codes *w, ptrdiff_t first, 
         }
     }
 }
+
+/* Widens 16 regrouped bytes (one step of 16 columns) to their 16 dwords of prepared bytes. */
+QV_AVX512 static inline __m512i widen_step(const uint8_t *bytes, qv_mb_transform t) {
+    __m512i x = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)bytes));
+    __m512i spread = _mm512_ternarylogic_epi32(x, _mm512_slli_epi32(x, 6), _mm512_slli_epi32(x, 12), 0xFE);
+    spread = _mm512_ternarylogic_epi32(spread, _mm512_slli_epi32(x, 18), _mm512_set1_epi8(3), 0xA8);
+    return _mm512_sub_epi8(spread, _mm512_set1_epi8((char)t.subtract));
+}
+
+QV_AVX512 void qv_mb_pack_regrouped_avx512(const uint8_t *regrouped, int32_t format, ptrdiff_t columns,
+                                           ptrdiff_t first_group, ptrdiff_t count, ptrdiff_t groups,
+                                           int32_t activation_format, int8_t *panel, int32_t *column_corrections) {
+    const qv_mb_transform t = qv_mb_weight_transform(format);
+    const ptrdiff_t steps = qv_mb_panel_steps(columns), step_bytes = groups * 64;
+    const __m512i ones = _mm512_set1_epi8(1);
+    for (ptrdiff_t g = 0; g < groups; g++) {
+        const uint8_t *source = regrouped + (first_group + g) * steps * 16;
+        __m512i sums = _mm512_setzero_si512();
+        for (ptrdiff_t s = 0; s < steps; s++) {
+            __m512i bytes = g * 16 < count ? widen_step(source + s * 16, t) : _mm512_setzero_si512();
+            _mm512_store_si512((void *)(panel + s * step_bytes + g * 64), bytes);
+            sums = _mm512_dpbusd_epi32(sums, ones, bytes);
+        }
+        uint32_t column_sums[16];
+        _mm512_storeu_si512((void *)column_sums, sums);
+        for (int i = 0; i < 16; i++) {
+            column_corrections[g * 16 + i] =
+                g * 16 + i < count ? qv_mb_column_correction(activation_format, format, columns, column_sums[i]) : 0;
+        }
+    }
+}
 #endif

@@ -7,6 +7,33 @@ ptrdiff_t qv_mb_prepared_stride(ptrdiff_t columns) { return (columns + 31) / 32 
 ptrdiff_t qv_mb_panel_steps(ptrdiff_t columns) { return (columns + 63) / 64 * 16; }
 ptrdiff_t qv_mb_kernel_steps(ptrdiff_t columns) { return (columns + 3) / 4; }
 
+ptrdiff_t qv_mb_regrouped_bytes(ptrdiff_t rows, ptrdiff_t columns) {
+    return (rows + 15) / 16 * qv_mb_panel_steps(columns) * 16;
+}
+
+void qv_mb_regroup_weights(const qv_mb_codes *w, uint8_t *out) {
+    const ptrdiff_t steps = qv_mb_panel_steps(w->columns), stored = (w->columns + 3) / 4;
+    const uint8_t zero_field = w->format == QV_MB_S2 ? 2 : 0, zero_byte = (uint8_t)(zero_field * 0x55);
+    const ptrdiff_t groups = (w->rows + 15) / 16;
+    for (ptrdiff_t g = 0; g < groups; g++) {
+        for (ptrdiff_t s = 0; s < steps; s++) {
+            for (ptrdiff_t c = 0; c < 16; c++) {
+                const ptrdiff_t row = 16 * g + c;
+                uint8_t byte = zero_byte;
+                if (row < w->rows && s < stored) {
+                    byte = w->base[row * w->row_stride + s];
+                    for (ptrdiff_t slot = 0; slot < 4; slot++) {   /* fields past K read as code 0 */
+                        if (4 * s + slot >= w->columns) {
+                            byte = (uint8_t)((byte & ~(3u << (2 * slot))) | (unsigned)zero_field << (2 * slot));
+                        }
+                    }
+                }
+                out[(g * steps + s) * 16 + c] = byte;
+            }
+        }
+    }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include <string.h>

@@ -51,6 +51,8 @@ public final class InferenceSession {
     /// Bytes of each step's scratch region per worker.
     let scratchStrides: [Int]
     let arena: UnsafeMutableRawPointer
+    /// Each step's 2-bit linear weights regrouped for the AVX-512 VNNI kernel, where it runs.
+    let regrouped: [RegroupedWeights?]
 
     /// Bytes of the arena.
     public var arenaBytes: Int { plan.byteCount }
@@ -79,6 +81,10 @@ public final class InferenceSession {
         scratchStrides = strides
         plan = ArenaPlan(valueBlocks: blocks, scratchBlocks: scratch)
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.byteCount, 64), alignment: 64)
+        regrouped = steps.map { step in
+            guard case .linear(let linear) = step, case .codes(let w, _) = linear.weights else { return nil }
+            return RegroupedWeights(w, path: path)
+        }
     }
 
     deinit { arena.deallocate() }
@@ -97,7 +103,7 @@ public final class InferenceSession {
         func context(_ step: Int) -> StepContext {
             StepContext(arena: arena, offsets: plan.offsets, layouts: model.layouts,
                         scratch: arena + plan.scratchOffsets[step], scratchStride: scratchStrides[step],
-                        tokens: tokens, path: path, parallel: parallel)
+                        tokens: tokens, path: path, parallel: parallel, regrouped: regrouped[step])
         }
         let c = context(0)
         for t in 0..<tokens {

@@ -150,7 +150,7 @@ private func gemmOutputs(_ a: PackedMatrix, _ w: PackedMatrix, path: KernelPath)
 }
 
 /// Whether the zmm VNNI kernel runs here (the AVX-512 ceiling then counts zmm MACs).
-private var vnni512: Bool {
+var vnni512: Bool {
     #if arch(x86_64)
     return MultiBitX86Kernel.avx512Vnni.isSupported
     #else

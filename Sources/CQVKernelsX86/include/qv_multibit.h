@@ -69,6 +69,21 @@ typedef void (*qv_mb_pack_function)(const qv_mb_codes *w, ptrdiff_t first, ptrdi
 void qv_mb_pack_weights_avx512(const qv_mb_codes *w, ptrdiff_t first, ptrdiff_t count, ptrdiff_t groups,
                                int32_t activation_format, int8_t *panel, int32_t *column_corrections);
 
+/* Bytes of `rows` 2-bit weight rows of K = `columns` regrouped by qv_mb_regroup_weights. */
+ptrdiff_t qv_mb_regrouped_bytes(ptrdiff_t rows, ptrdiff_t columns);
+
+/* Regroups 2-bit weight rows (done once per model) so that what one panel step of 16 columns
+   needs is adjacent: byte (g · qv_mb_panel_steps(K) + s) · 16 + c holds stored byte s of row
+   16g + c — the fields of codes 4s ... 4s+3. Fields past K and rows past the end hold the
+   field of code 0. Plain C. */
+void qv_mb_regroup_weights(const qv_mb_codes *w, uint8_t *out);
+
+/* qv_mb_pack_weights_avx512 for rows 16·first_group ... of weights regrouped by
+   qv_mb_regroup_weights (`format`, K = `columns`): widening only, no transposition. */
+void qv_mb_pack_regrouped_avx512(const uint8_t *regrouped, int32_t format, ptrdiff_t columns, ptrdiff_t first_group,
+                                 ptrdiff_t count, ptrdiff_t groups, int32_t activation_format, int8_t *panel,
+                                 int32_t *column_corrections);
+
 /* out[m · out_stride + c] = Σ_s a'(m, 4s ... 4s+3) · panel(s, c) + row_corrections[m]
    + column_corrections[c], for m < rows, c < 16 · groups (groups 1 ... 4), s < steps. `a` holds
    `rows` prepared rows `a_stride` bytes apart. */

@@ -8,23 +8,25 @@
 /// Supported (a, w) formats: (b1, b1) by XOR-popcount; (u1, b1) by AND-popcount ({0,1} × ±1);
 /// any of {s2, u2, s8, u8} × {s2, u2, s8, u8}. Accumulators are bit-identical on every path,
 /// and so are outputs. Throws before writing anything if the formats, depths or layouts don't fit.
+/// `regrouped`, when given, holds the same weights as `w` regrouped for the AVX-512 VNNI kernel.
 public func integerGemm(
-    _ a: PackedMatrix, _ w: PackedMatrix, epilogue: Epilogue,
+    _ a: PackedMatrix, _ w: PackedMatrix, regrouped: RegroupedWeights.Slice? = nil, epilogue: Epilogue,
     output: UnsafeMutablePointer<Float>, outputStride: Int, path: KernelPath
 ) throws(KernelError) {
-    let operands = try checkedOperands(a, w)
+    let operands = try checkedOperands(a, w, regrouped)
     guard a.rows > 0, w.rows > 0 else { return }
-    multiply(a, w, operands, into: GemmDestination(.floats(epilogue, output: output, outputStride: outputStride), columns: w.rows),
-             path: path)
+    multiply(a, w, operands, regrouped: regrouped,
+             into: GemmDestination(.floats(epilogue, output: output, outputStride: outputStride), columns: w.rows), path: path)
 }
 
 /// Multiplies like `integerGemm(_:_:epilogue:…)` but ends in packed codes: each accumulator
 /// becomes a field by `thresholds` (column n uses `thresholds` column n) and lands in `output`.
 /// Same fields on every path. Throws before writing anything if anything doesn't fit.
 public func integerGemm(
-    _ a: PackedMatrix, _ w: PackedMatrix, thresholds: CodeThresholds, output: CodesOutput, path: KernelPath
+    _ a: PackedMatrix, _ w: PackedMatrix, regrouped: RegroupedWeights.Slice? = nil, thresholds: CodeThresholds,
+    output: CodesOutput, path: KernelPath
 ) throws(KernelError) {
-    let operands = try checkedOperands(a, w)
+    let operands = try checkedOperands(a, w, regrouped)
     if let error = output.layoutError(format: thresholds.format, columns: w.rows) { throw error }
     guard a.rows > 0, w.rows > 0 else { return }
     let codes = GemmDestination(.codes(thresholds, output), columns: w.rows)
@@ -33,16 +35,23 @@ public func integerGemm(
         // These paths finish four accumulators at a time: collect them, then drain in one block.
         let accumulators = UnsafeMutablePointer<Int32>.allocate(capacity: a.rows * w.rows)
         defer { accumulators.deallocate() }
-        multiply(a, w, operands, into: GemmDestination(.accumulators(accumulators, stride: w.rows), columns: w.rows), path: path)
+        multiply(a, w, operands, regrouped: nil, into: GemmDestination(.accumulators(accumulators, stride: w.rows), columns: w.rows),
+                 path: path)
         codes.drainBlock(accumulators, accumulatorStride: w.rows, rows: a.rows, firstRow: 0, firstColumn: 0,
                          count: w.rows, path: path)
     default:
-        multiply(a, w, operands, into: codes, path: path)
+        multiply(a, w, operands, regrouped: regrouped, into: codes, path: path)
     }
 }
 
-/// The operand pair's multiplication, after checking formats, depths and layouts.
-private func checkedOperands(_ a: PackedMatrix, _ w: PackedMatrix) throws(KernelError) -> IntegerGemmOperands {
+/// The operand pair's multiplication, after checking formats, depths and layouts (and that
+/// regrouped weights, if any, cover `w`).
+private func checkedOperands(_ a: PackedMatrix, _ w: PackedMatrix,
+                             _ regrouped: RegroupedWeights.Slice?) throws(KernelError) -> IntegerGemmOperands {
+    if let regrouped, regrouped.weights.format != w.format || regrouped.weights.columns != w.columns
+        || 16 * regrouped.firstGroup + w.rows > regrouped.weights.rows {
+        throw .invalidLayout(operand: "regrouped w", rows: w.rows, columns: w.columns, rowStride: w.rowStride)
+    }
     guard let operands = IntegerGemmOperands(a: a.format, w: w.format) else {
         throw .unsupportedFormats(a.format, w.format)
     }
@@ -53,7 +62,7 @@ private func checkedOperands(_ a: PackedMatrix, _ w: PackedMatrix) throws(Kernel
 
 /// Runs the kernel of `path` for `operands` into `destination`.
 private func multiply(_ a: PackedMatrix, _ w: PackedMatrix, _ operands: IntegerGemmOperands,
-                      into destination: GemmDestination, path: KernelPath) {
+                      regrouped: RegroupedWeights.Slice?, into destination: GemmDestination, path: KernelPath) {
     switch (path, operands) {
     case (.scalar, _):
         integerGemmScalar(a, w, into: destination)
@@ -64,7 +73,7 @@ private func multiply(_ a: PackedMatrix, _ w: PackedMatrix, _ operands: IntegerG
     case (.portable, .multiBit):
         multiBitGemmPortable(a, w, into: destination)
     case (.avx2, .multiBit), (.avx512, .multiBit):
-        multiBitGemmX86(a, w, path: path, into: destination)
+        multiBitGemmX86(a, w, regrouped: regrouped, path: path, into: destination)
     }
 }
 

@@ -9,10 +9,11 @@ import CQVKernelsX86
 
 /// Multiplies with the best x86 kernel this CPU has for `path`, or with the portable
 /// implementation where there is none (other architectures, CPUs without the extension).
-func multiBitGemmX86(_ a: PackedMatrix, _ w: PackedMatrix, path: KernelPath, into destination: GemmDestination) {
+func multiBitGemmX86(_ a: PackedMatrix, _ w: PackedMatrix, regrouped: RegroupedWeights.Slice?, path: KernelPath,
+                     into destination: GemmDestination) {
     #if arch(x86_64)
     if let kernel = MultiBitX86Kernel(path: path) {
-        multiBitGemm(a, w, kernel: kernel, into: destination)
+        multiBitGemm(a, w, kernel: kernel, regrouped: kernel == .avx512Vnni ? regrouped : nil, into: destination)
         return
     }
     #endif
@@ -81,8 +82,10 @@ enum MultiBitX86Kernel: CaseIterable {
 /// every tile height, small enough to keep a 64-column Int32 tile in L1).
 private let tileRows = 96
 
-/// The multi-bit GEMM with `kernel`, which this CPU must support.
-func multiBitGemm(_ a: PackedMatrix, _ w: PackedMatrix, kernel: MultiBitX86Kernel, into destination: GemmDestination) {
+/// The multi-bit GEMM with `kernel`, which this CPU must support; AVX-512 VNNI panels are widened
+/// from `regrouped` (the same weights as `w`) when given.
+func multiBitGemm(_ a: PackedMatrix, _ w: PackedMatrix, kernel: MultiBitX86Kernel, regrouped: RegroupedWeights.Slice? = nil,
+                  into destination: GemmDestination) {
     var activations = qv_mb_codes(a), weights = qv_mb_codes(w)
     let depth = a.columns
     let preparedStride = qv_mb_prepared_stride(depth), steps = qv_mb_kernel_steps(depth)
@@ -104,8 +107,14 @@ func multiBitGemm(_ a: PackedMatrix, _ w: PackedMatrix, kernel: MultiBitX86Kerne
 
     for firstColumn in stride(from: 0, to: w.rows, by: panelColumns) {
         let columns = min(panelColumns, w.rows - firstColumn), groups = (columns + 15) / 16
-        pack(&weights, firstColumn, columns, groups, activations.format, panel.assumingMemoryBound(to: Int8.self),
-             columnCorrections)
+        if let regrouped {
+            qv_mb_pack_regrouped_avx512(regrouped.weights.bytes.assumingMemoryBound(to: UInt8.self), weights.format, depth,
+                                        regrouped.firstGroup + firstColumn / 16, columns, groups, activations.format,
+                                        panel.assumingMemoryBound(to: Int8.self), columnCorrections)
+        } else {
+            pack(&weights, firstColumn, columns, groups, activations.format, panel.assumingMemoryBound(to: Int8.self),
+                 columnCorrections)
+        }
         for firstRow in stride(from: 0, to: a.rows, by: tileRows) {
             let rows = min(tileRows, a.rows - firstRow)
             multiply(prepared.assumingMemoryBound(to: UInt8.self) + firstRow * preparedStride, preparedStride, rows,
@@ -119,7 +128,7 @@ func multiBitGemm(_ a: PackedMatrix, _ w: PackedMatrix, kernel: MultiBitX86Kerne
 
 extension qv_mb_codes {
     /// `matrix` (2- or 8-bit codes) as the C kernels describe it.
-    fileprivate init(_ matrix: PackedMatrix) {
+    init(_ matrix: PackedMatrix) {
         let format: Int32
         switch (matrix.format.scheme, matrix.format.bits) {
         case (.signedSymmetric, 2): format = Int32(QV_MB_S2)

@@ -19,6 +19,8 @@ struct StepContext {
     let path: KernelPath
     /// How the step may split its work.
     let parallel: ParallelFor
+    /// The step's weights regrouped for the AVX-512 VNNI kernel, if it has them.
+    let regrouped: RegroupedWeights?
 
     /// Scratch region of task `task` (below `parallel.workers`).
     func scratch(task: Int) -> UnsafeMutableRawPointer { scratch + task * scratchStride }

@@ -90,7 +90,8 @@ struct LinearStep {
         if let codesOutput, case .codes(let w, _) = weights {
             let slice = PackedMatrix(base: w.base + n0 * w.rowStride, rows: columns.count, columns: w.columns,
                                      rowStride: w.rowStride, format: w.format)
-            return try integerGemm(c.codes(input).readOnly, slice, thresholds: codesOutput.thresholds.fromColumn(n0),
+            return try integerGemm(c.codes(input).readOnly, slice, regrouped: c.regrouped?.fromRow(n0),
+                                   thresholds: codesOutput.thresholds.fromColumn(n0),
                                    output: codesOutput.output(c, columnOrigin: n0), path: c.path)
         }
         let res = residual.map { UnsafePointer(c.floats($0)) + n0 }
@@ -107,7 +108,7 @@ struct LinearStep {
                                     residual: res, residualStride: outFeatures)
             let slice = PackedMatrix(base: w.base + n0 * w.rowStride, rows: columns.count, columns: w.columns,
                                      rowStride: w.rowStride, format: w.format)
-            try integerGemm(c.codes(input).readOnly, slice, epilogue: epilogue,
+            try integerGemm(c.codes(input).readOnly, slice, regrouped: c.regrouped?.fromRow(n0), epilogue: epilogue,
                             output: out, outputStride: outFeatures, path: c.path)
         }
     }
