@@ -100,6 +100,15 @@ extension Lanes16 {
                     let acc = transformed(row: row)
                     store(UInt32(ISA.laneBits((acc .>= upper1) .| (acc .<= lower1))), row: row)
                 }
+            case (_, false):
+                for row in 0..<rows {
+                    let acc = transformed(row: row)
+                    // Without lower thresholds the masks of sorted boundaries are nested in practice,
+                    // but the field is still counted exactly: parity low, majority high.
+                    let first = ISA.laneBits(acc .>= upper1), second = ISA.laneBits(acc .>= upper2)
+                    let third = ISA.laneBits(acc .>= upper3)
+                    store(ISA.interleaveBits(first ^ second ^ third, (first & second) | (third & (first | second))), row: row)
+                }
             default:
                 for row in 0..<rows {
                     let acc = transformed(row: row)
