@@ -13,4 +13,12 @@ public func floatGemmAVX512(a: UnsafePointer<Float>, lda: Int, w: UnsafePointer<
                             output: UnsafeMutablePointer<Float>, outputStride: Int) {
     Kernels.floatDotGemm(a: a, lda: lda, w: w, ldw: ldw, m: m, n: n, k: k, output: output, outputStride: outputStride)
 }
+
+/// FP32 GEMM on 16-column panels with its epilogue, 8×32 register tiles; see Lanes16.floatPanelGemm.
+public func floatPanelGemmAVX512(a: UnsafePointer<Float>, lda: Int, m: Int, b: FloatPanels, n: Int, k: Int,
+                                 _ p: EpilogueRowParameters, residualStride: Int,
+                                 output: UnsafeMutablePointer<Float>, outputStride: Int) {
+    Kernels.floatPanelGemm(a: a, lda: lda, m: m, b: b, n: n, k: k, p, residualStride: residualStride,
+                           output: output, outputStride: outputStride, tiling: .eightByTwo)
+}
 #endif
