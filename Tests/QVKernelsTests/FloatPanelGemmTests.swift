@@ -144,6 +144,34 @@ func worstRelativeError(_ output: [Float], m: Int, n: Int, k: Int, a: [Float], b
         #expect(whole.map(\.bitPattern) == pieces.map(\.bitPattern), "\(path)")
     }
 
+    @Test func residualMayBeTheOutputItself() {
+        var generator = SeededGenerator(seed: 34)
+        let m = 11, n = 37, k = 29
+        let a = randomFloats(m * k, in: -1...1, using: &generator)
+        let w = randomFloats(n * k, in: -1...1, using: &generator)
+        let residual = randomFloats(m * n, in: -1...1, using: &generator)
+        var panels = [Float](repeating: 0, count: floatPanelCount(rows: n, columns: k))
+        w.withUnsafeBufferPointer { s in
+            panels.withUnsafeMutableBufferPointer { packFloatPanels(s.baseAddress!, sourceStride: k, rows: n, columns: k, into: $0.baseAddress!) }
+        }
+        for path in KernelPath.supported {
+            let separate = residual.withUnsafeBufferPointer { r in
+                runFloatGemm(a, w, m: m, n: n, k: k, epilogue: Epilogue(activation: .gelu, residual: r.baseAddress, residualStride: n), path: path)
+            }
+            var inPlace = residual
+            a.withUnsafeBufferPointer { a in
+                panels.withUnsafeBufferPointer { p in
+                    inPlace.withUnsafeMutableBufferPointer { out in
+                        let epilogue = Epilogue(activation: .gelu, residual: UnsafePointer(out.baseAddress!), residualStride: n)
+                        floatPanelGemm(a: a.baseAddress!, lda: k, b: FloatPanels(packed: p.baseAddress!, depth: k), m: m, n: n, k: k,
+                                       epilogue: epilogue, output: out.baseAddress!, outputStride: n, path: path)
+                    }
+                }
+            }
+            #expect(inPlace.map(\.bitPattern) == separate.map(\.bitPattern), "\(path)")
+        }
+    }
+
     @Test func emptyDepthGivesTheEpilogueOfZero() {
         let bias: [Float] = [0.5, -1, 2]
         for path in KernelPath.supported {

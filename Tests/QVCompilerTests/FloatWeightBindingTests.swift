@@ -1,0 +1,56 @@
+import Testing
+import QVCompiler
+import QVFormat
+import QVRuntime
+
+/// Binding FP32 weights: a file whose linear weights are dense (from before 16-column panels), or
+/// that stores in panels a tensor read densely, is refused with a message, not run.
+@Suite struct FloatWeightBindingTests {
+    /// The FP32 MiniLM image re-encoded after `edit` changes its model description.
+    static func edited(_ edit: (inout QVB.Model) -> Void) throws -> [UInt8] {
+        try CompiledMiniLM.image(.fp32).withUnsafeBytes { raw in
+            let file = try QVBFile(bytes: raw)
+            var payloads = file.sections.map { QVB.SectionPayload(name: $0.name, bytes: [UInt8](repeating: 0, count: $0.uncompressedSize)) }
+            for (index, tensor) in file.model.tensors.enumerated() {
+                payloads[tensor.section].bytes.replaceSubrange(tensor.offset ..< tensor.offset + tensor.size, with: file.tensorBytes(index))
+            }
+            var model = file.model
+            edit(&model)
+            return try QVBWriter.encode(model, sections: payloads, compression: .none)
+        }
+    }
+
+    /// The message loading `image` fails with, or nil if it loads.
+    static func loadError(_ image: [UInt8]) -> String? {
+        do {
+            _ = try CompiledMiniLM.withModel(image) { _ in }
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func unchangedImageLoads() throws {
+        let message = Self.loadError(try Self.edited { _ in })
+        #expect(message == nil, "\(message ?? "")")
+    }
+
+    @Test func denseFloatWeightsAskForARecompile() throws {
+        let image = try Self.edited { model in
+            let i = model.tensors.firstIndex { $0.name == "encoder.layer.0.attention.self.query.weight" }!
+            model.tensors[i].layout = .dense  // same byte count for 384 × 384
+        }
+        let message = Self.loadError(image) ?? "loaded"
+        #expect(message.contains("recompile"), "\(message)")
+        #expect(message.contains("encoder.layer.0.attention.self.query"), "\(message)")
+    }
+
+    @Test func panelsWhereDenseFloatsBelongAreRefused() throws {
+        let image = try Self.edited { model in
+            let i = model.tensors.firstIndex { $0.name == "embeddings.position_embeddings.weight" }!
+            model.tensors[i].layout = .panels16  // same byte count for 512 × 384
+        }
+        let message = Self.loadError(image) ?? "loaded"
+        #expect(message.contains("must be dense FP32"), "\(message)")
+    }
+}
