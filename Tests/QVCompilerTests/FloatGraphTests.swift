@@ -1,6 +1,7 @@
 import Testing
 import QVCompiler
 import QVFormat
+import QVKernels
 import QVRuntime
 
 /// Binding FP32 weights: a file whose linear weights are dense (from before 16-column panels), or
@@ -52,5 +53,23 @@ import QVRuntime
         }
         let message = Self.loadError(image) ?? "loaded"
         #expect(message.contains("must be dense FP32"), "\(message)")
+    }
+}
+
+/// The FP32 graph (linear weights in panels) on the fast paths against the scalar reference
+/// interpreter, which reads the panels element by element: same embedding up to summation order.
+@Test(arguments: KernelPath.supported.filter { $0 != .scalar })
+func floatGraphMatchesScalarReference(_ path: KernelPath) throws {
+    try CompiledMiniLM.withModel(try CompiledMiniLM.image(.fp32)) { model in
+        let session = InferenceSession(model: model, path: path)
+        let reference = ReferenceExecutor(model: model)
+        for text in ["A man is playing a guitar on a small stage.", "ok"] {
+            let ids = model.tokenizer.encode(text)
+            let fast = try #require(try session.run(ids: ids).embedding)
+            let slow = try #require(try reference.run(ids: ids).embedding)
+            #expect(cosine(fast, slow) >= 0.999999, "\(path) '\(text)'")
+            let worst = zip(fast, slow).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(worst <= 1e-5, "\(path) '\(text)': largest difference \(worst)")
+        }
     }
 }
