@@ -73,3 +73,36 @@ func floatGraphMatchesScalarReference(_ path: KernelPath) throws {
         }
     }
 }
+
+/// Odd FP32 shapes end to end: MiniLM cut to 2 layers with 32 heads of width 12 (v needs padding
+/// to whole panels) and an intermediate width of 1528 (a partial last panel, and K not a multiple
+/// of 16 in the output projection), fast paths against the scalar reference.
+@Test(arguments: KernelPath.supported.filter { $0 != .scalar })
+func oddFloatShapesMatchScalarReference(_ path: KernelPath) throws {
+    var checkpoint = try BertCheckpoint(huggingFaceFolder: try Fixtures.requireMiniLM())
+    let hidden = checkpoint.config.hidden, width = checkpoint.config.intermediate - 8
+    checkpoint.layers = Array(checkpoint.layers.prefix(2))
+    checkpoint.config.layers = 2
+    checkpoint.config.heads = 32
+    checkpoint.config.intermediate = width
+    for l in checkpoint.layers.indices {
+        var layer = checkpoint.layers[l]
+        layer.intermediate.weight = Array(layer.intermediate.weight.prefix(width * hidden))
+        layer.intermediate.bias = Array(layer.intermediate.bias.prefix(width))
+        layer.intermediate.outFeatures = width
+        let inner = layer.output.inFeatures
+        layer.output.weight = (0..<hidden).flatMap { row in layer.output.weight[row * inner ..< row * inner + width] }
+        layer.output.inFeatures = width
+        checkpoint.layers[l] = layer
+    }
+    let image = try Compiler.compile(checkpoint, options: CompileOptions(precision: .fp32))
+    try CompiledMiniLM.withModel(image) { model in
+        let session = InferenceSession(model: model, path: path)
+        let reference = ReferenceExecutor(model: model)
+        let ids = model.tokenizer.encode("Odd shapes: thirty-two heads of twelve, and 1528 hidden units.")
+        let fast = try #require(try session.run(ids: ids).embedding)
+        let slow = try #require(try reference.run(ids: ids).embedding)
+        let worst = zip(fast, slow).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= 1e-5, "\(path): largest difference \(worst)")
+    }
+}
