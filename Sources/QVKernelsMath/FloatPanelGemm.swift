@@ -66,41 +66,49 @@ extension Lanes16 {
         tiling: FloatPanelTiling
     ) {
         let panels = (n + 15) / 16
-        var panel = 0
-        while panel < panels {
-            let count = min(tiling.panels, panels - panel)
-            var row = 0
-            while row < m {
-                let rows = min(tiling.rows, m - row)
-                let emit = { (r: Int, q: Int, sums: SIMD16<Float>) in
-                    let column = 16 * (panel + q), lanes = min(16, n - column)
-                    var rowParameters = p
-                    rowParameters.residual = p.residual.map { $0 + (row + r) * residualStride }
-                    let v = finish(rowParameters, sums, column: column, count: lanes)
-                    let destination = output + (row + r) * outputStride + column
-                    if lanes == 16 { storeSixteen(v, to: destination) } else { storeSixteen(v, to: destination, count: lanes) }
+        withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: 16) { tile in
+            let sums = tile.baseAddress!
+            var panel = 0
+            while panel < panels {
+                let count = min(tiling.panels, panels - panel)
+                var row = 0
+                while row < m {
+                    let rows = min(tiling.rows, m - row)
+                    let tileA = a + row * lda, tileB = b.dropping(panels: panel)
+                    switch tiling {
+                    case .eightByTwo: floatPanelTile8x2(tileA, lda, rows, tileB, count, k, into: sums)
+                    case .fourByOne: floatPanelTile4x1(tileA, lda, rows, tileB, k, fused: true, into: sums)
+                    case .fourByOneUnfused: floatPanelTile4x1(tileA, lda, rows, tileB, k, fused: false, into: sums)
+                    }
+                    for r in 0..<rows {
+                        var rowParameters = p
+                        rowParameters.residual = p.residual.map { $0 + (row + r) * residualStride }
+                        let destination = output + (row + r) * outputStride
+                        for q in 0..<count {
+                            let column = 16 * (panel + q), lanes = min(16, n - column)
+                            let v = finish(rowParameters, sums[r * tiling.panels + q], column: column, count: lanes)
+                            if lanes == 16 {
+                                storeSixteen(v, to: destination + column)
+                            } else {
+                                storeSixteen(v, to: destination + column, count: lanes)
+                            }
+                        }
+                    }
+                    row += tiling.rows
                 }
-                let tileA = a + row * lda, tileB = b.dropping(panels: panel)
-                switch tiling {
-                case .eightByTwo: floatPanelTile8x2(tileA, lda, rows, tileB, count, k, emit)
-                case .fourByOne: floatPanelTile4x1(tileA, lda, rows, tileB, k, fused: true, emit)
-                case .fourByOneUnfused: floatPanelTile4x1(tileA, lda, rows, tileB, k, fused: false, emit)
-                }
-                row += tiling.rows
+                panel += tiling.panels
             }
-            panel += tiling.panels
         }
     }
 }
 
 extension Lanes16 {
-    /// Sums of up to 8 rows × up to 2 panels over `k` terms; rows past `rows` repeat the last row
-    /// and a missing second panel repeats the first (computed, not emitted). Calls
-    /// `emit(row, panel, sums)` for every real row and panel.
+    /// Sums of up to 8 rows × up to 2 panels over `k` terms, written to `sums[2·row + panel]`;
+    /// rows past `rows` repeat the last row and a missing second panel repeats the first.
     @_alwaysEmitIntoClient @inline(__always)
     public static func floatPanelTile8x2(
         _ a: UnsafePointer<Float>, _ lda: Int, _ rows: Int, _ b: FloatPanels, _ panels: Int, _ k: Int,
-        _ emit: (Int, Int, SIMD16<Float>) -> Void
+        into sums: UnsafeMutablePointer<SIMD16<Float>>
     ) {
         typealias V = SIMD16<Float>
         @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { a + min(r, rows - 1) * lda }
@@ -121,23 +129,18 @@ extension Lanes16 {
             x = V(repeating: a7[kk]); c70.addProduct(x, y0); c71.addProduct(x, y1)
             b0 += step; b1 += step
         }
-        @inline(__always) func emitRow(_ r: Int, _ first: V, _ second: V) {
-            guard r < rows else { return }
-            emit(r, 0, first)
-            if panels > 1 { emit(r, 1, second) }
-        }
-        emitRow(0, c00, c01); emitRow(1, c10, c11); emitRow(2, c20, c21); emitRow(3, c30, c31)
-        emitRow(4, c40, c41); emitRow(5, c50, c51); emitRow(6, c60, c61); emitRow(7, c70, c71)
+        sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21; sums[6] = c30; sums[7] = c31
+        sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51; sums[12] = c60; sums[13] = c61; sums[14] = c70; sums[15] = c71
     }
 }
 
 extension Lanes16 {
-    /// Sums of up to 4 rows × 1 panel over `k` terms; rows past `rows` repeat the last row
-    /// (computed, not emitted). `fused` picks fused multiply-adds over multiply then add.
+    /// Sums of up to 4 rows × 1 panel over `k` terms, written to `sums[row]`; rows past `rows`
+    /// repeat the last row. `fused` picks fused multiply-adds over multiply then add.
     @_alwaysEmitIntoClient @inline(__always)
     public static func floatPanelTile4x1(
         _ a: UnsafePointer<Float>, _ lda: Int, _ rows: Int, _ b: FloatPanels, _ k: Int, fused: Bool,
-        _ emit: (Int, Int, SIMD16<Float>) -> Void
+        into sums: UnsafeMutablePointer<SIMD16<Float>>
     ) {
         typealias V = SIMD16<Float>
         @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { a + min(r, rows - 1) * lda }
@@ -155,9 +158,6 @@ extension Lanes16 {
             }
             b0 += step
         }
-        emit(0, 0, c0)
-        if rows > 1 { emit(1, 0, c1) }
-        if rows > 2 { emit(2, 0, c2) }
-        if rows > 3 { emit(3, 0, c3) }
+        sums[0] = c0; sums[1] = c1; sums[2] = c2; sums[3] = c3
     }
 }
