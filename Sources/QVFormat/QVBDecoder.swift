@@ -63,7 +63,8 @@ struct QVBDecoder {
             rowStride: try integer(table, F.rowStride, as: UInt64.self),
             section: try integer(table, F.section, as: UInt32.self),
             offset: try integer(table, F.offset, as: UInt64.self),
-            size: try integer(table, F.size, as: UInt64.self))
+            size: try integer(table, F.size, as: UInt64.self),
+            layout: try enumeration(table.integer(F.layout, default: UInt8(0)), "layout of tensor \(index) '\(name)'", at: table.position))
     }
 
     private mutating func value(_ table: FlatBufferTable, index: Int) throws(FlatBufferError) -> QVB.Value {

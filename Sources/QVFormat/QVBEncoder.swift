@@ -95,6 +95,7 @@ struct QVBEncoder {
         builder.add(F.quant, quant)
         builder.add(F.section, try uint32(tensor.section, "\(owner) section"), default: 0)
         builder.add(F.type, tensor.type.rawValue, default: 0)
+        builder.add(F.layout, tensor.layout.rawValue, default: 0)
         return builder.endTable()
     }
 

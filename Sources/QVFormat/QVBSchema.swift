@@ -12,7 +12,7 @@ enum QVBSchema {
     enum Quantization: Int, FlatBufferField { case scheme, bits, axis, scale, offset }
     enum Section: Int, FlatBufferField { case name, compression, uncompressedSize, crc32c, data }
     enum Tensor: Int, FlatBufferField {
-        case name, type, shape, quant, rowStride, section, offset, size
+        case name, type, shape, quant, rowStride, section, offset, size, layout
     }
     enum Value: Int, FlatBufferField { case name, type, shape, quant, layout, heads }
     enum LayerNormAttrs: Int, FlatBufferField { case epsilon }

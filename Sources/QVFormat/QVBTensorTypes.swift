@@ -84,6 +84,25 @@ extension QVB {
         case zstd = 1
     }
 
+    /// How a constant tensor's elements are arranged in its bytes.
+    public enum TensorLayout: UInt8, Hashable, Sendable, CaseIterable {
+        /// Row-major; packed types pad each row to the row stride.
+        case dense = 0
+        /// An f32 `[rows, columns]` matrix (FP32 linear weights, out × in) stored as its
+        /// transpose in 16-column panels: ⌈rows/16⌉ panels of `columns` × 16 floats, element
+        /// (c, j) of panel p is `W[16p + j][c]`, zero where 16p + j ≥ rows.
+        case panels16 = 1
+
+        /// Bytes a `panels16` tensor of `shape` takes, or nil if the shape is not 2-D or the
+        /// count overflows.
+        public static func panelBytes(shape: [Int]) -> Int? {
+            guard shape.count == 2, shape[0] >= 0, shape[1] >= 0 else { return nil }
+            let (padded, o1) = ((shape[0] + 15) / 16).multipliedReportingOverflow(by: 16 * 4)
+            let (bytes, o2) = padded.multipliedReportingOverflow(by: shape[1])
+            return o1 || o2 ? nil : bytes
+        }
+    }
+
     /// A constant tensor (weights, biases, embeddings, folded epilogue vectors) and where its
     /// bytes are: `size` bytes at `offset` in the uncompressed bytes of section `section`.
     public struct Tensor: Hashable, Sendable {
@@ -101,12 +120,15 @@ extension QVB {
         public var section: Int
         /// Byte offset in the section's uncompressed bytes; a multiple of 64.
         public var offset: Int
-        /// Byte count: 4 × elements for f32/i32, rows × rowStride for packed types.
+        /// Byte count: 4 × elements for dense f32/i32, rows × rowStride for packed types,
+        /// `TensorLayout.panelBytes(shape:)` for panels.
         public var size: Int
+        /// Arrangement of the elements.
+        public var layout: TensorLayout
 
         /// Creates a tensor description.
         public init(name: String, type: ElementType, shape: [Int], quant: Quantization? = nil,
-                    rowStride: Int = 0, section: Int, offset: Int, size: Int) {
+                    rowStride: Int = 0, section: Int, offset: Int, size: Int, layout: TensorLayout = .dense) {
             self.name = name
             self.type = type
             self.shape = shape
@@ -115,6 +137,7 @@ extension QVB {
             self.section = section
             self.offset = offset
             self.size = size
+            self.layout = layout
         }
     }
 

@@ -55,7 +55,13 @@ struct QVBValidator {
             throw QVBInconsistency("\(place) has shape \(describe(shape: tensor.shape)), too many elements")
         }
         let expected: Int?
-        if tensor.type.isPacked {
+        if tensor.layout == .panels16 {
+            guard tensor.type == .f32, tensor.shape.count == 2, tensor.rowStride == 0 else {
+                throw QVBInconsistency("\(place) is stored in 16-column panels, which needs a 2-D f32 tensor with row stride 0; "
+                                       + "it is \(tensor.type) of shape \(describe(shape: tensor.shape)) with row stride \(tensor.rowStride)")
+            }
+            expected = QVB.TensorLayout.panelBytes(shape: tensor.shape)
+        } else if tensor.type.isPacked {
             // packedBytes(count:) without overflow: a hostile row length must not trap.
             guard let rowBits = product([rowLength, tensor.type.bits]) else {
                 throw QVBInconsistency("\(place) has shape \(describe(shape: tensor.shape)), too many elements")

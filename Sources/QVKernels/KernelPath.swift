@@ -5,7 +5,7 @@ import CQVKernelsX86
 /// fastest the CPU supports (`best`) unless told otherwise (`QV_ISA`).
 ///
 /// Integer GEMMs, quantization and the float helpers give bit-identical results on every path;
-/// `floatGemm` may differ between paths by summation order only. A path whose ISA variant of a
+/// `floatPanelGemm` may differ between paths by summation order and fusing only. A path whose ISA variant of a
 /// kernel does not exist (yet) runs that kernel's portable implementation.
 public enum KernelPath: String, Sendable, CaseIterable {
     /// The plain scalar reference: obviously correct, slow.

@@ -28,22 +28,6 @@ public struct EpilogueRowParameters {
 }
 
 extension Lanes16 {
-    /// Applies the epilogue to `count` FP32 sums in place at `output` (sums already stored there).
-    @_alwaysEmitIntoClient @inline(__always)
-    public static func epilogueRowInPlace(_ output: UnsafeMutablePointer<Float>, count: Int, _ p: EpilogueRowParameters) {
-        var column = 0
-        while column + 16 <= count {
-            storeSixteen(finish(p, loadSixteen(output + column), column: column, count: 16), to: output + column)
-            column += 16
-        }
-        if column < count {
-            let n = count - column
-            storeSixteen(finish(p, loadSixteen(output + column, count: n, filler: 0), column: column, count: n), to: output + column, count: n)
-        }
-    }
-}
-
-extension Lanes16 {
     /// Finishes 16 accumulators of columns `column..<column+16` (the first `count` are real).
     @_alwaysEmitIntoClient @inline(__always)
     public static func finish(_ p: EpilogueRowParameters, _ accumulators: SIMD16<Float>, column: Int, count: Int) -> SIMD16<Float> {

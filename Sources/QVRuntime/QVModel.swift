@@ -36,7 +36,7 @@ public final class QVModel {
         var tensors: [ConstantTensor] = []
         for (i, t) in m.tensors.enumerated() {
             tensors.append(ConstantTensor(name: t.name, type: t.type, shape: t.shape, quant: t.quant,
-                                          rowStride: t.rowStride, bytes: file.tensorBytes(i)))
+                                          rowStride: t.rowStride, layout: t.layout, bytes: file.tensorBytes(i)))
         }
         var steps: [Step] = []
         for op in m.ops { steps.append(try Step(OpBinding(op: op, layouts: layouts, tensors: tensors))) }

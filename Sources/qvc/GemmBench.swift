@@ -11,7 +11,7 @@ enum BenchKernel: String, CaseIterable {
     case twoBit = "u2xs2"
     /// Unsigned 8-bit activations × signed 8-bit weights.
     case eightBit = "u8xs8"
-    /// FP32 `floatGemm`.
+    /// FP32 `floatPanelGemm` on weights packed as `qvc compile` stores them.
     case fp32
 
     /// Activation and weight code formats; nil for FP32.
@@ -32,6 +32,8 @@ final class GemmBench {
     let m: Int, n: Int, k: Int
     private let floatA: UnsafeMutablePointer<Float>
     private let floatW: UnsafeMutablePointer<Float>
+    /// `floatW` packed in 16-column panels, 64-byte aligned.
+    private let floatPanels: UnsafeMutablePointer<Float>
     private let scale: UnsafeMutablePointer<Float>
     private let bias: UnsafeMutablePointer<Float>
     private let output: UnsafeMutablePointer<Float>
@@ -52,6 +54,9 @@ final class GemmBench {
         scale = floats(n) { 0.01 + 0.01 * $0.unitFloat() }
         bias = floats(n) { $0.unitFloat() - 0.5 }
         output = floats(m * n) { _ in 0 }
+        let panelBytes = floatPanelCount(rows: n, columns: k) * 4
+        floatPanels = UnsafeMutableRawPointer.allocate(byteCount: max(64, panelBytes), alignment: 64).bindMemory(to: Float.self, capacity: panelBytes / 4)
+        packFloatPanels(floatW, sourceStride: k, rows: n, columns: k, into: floatPanels)
         for kernel in BenchKernel.allCases {
             guard let formats = kernel.formats else { continue }
             packed[kernel] = (codes(rows: m, format: formats.a, &random), codes(rows: n, format: formats.w, &random))
@@ -59,7 +64,7 @@ final class GemmBench {
     }
 
     deinit {
-        for p in [floatA, floatW, scale, bias, output] { p.deallocate() }
+        for p in [floatA, floatW, floatPanels, scale, bias, output] { p.deallocate() }
         for p in allocations { p.deallocate() }
     }
 
@@ -80,8 +85,9 @@ final class GemmBench {
                 try integerGemm(a, slice, epilogue: Epilogue(scale: .perColumn(scale + n0), bias: bias + n0),
                                 output: output + n0, outputStride: n, path: path)
             } else {
-                floatGemm(a: floatA, lda: k, w: floatW + n0 * k, ldw: k, m: m, n: columns.count, k: k,
-                          epilogue: Epilogue(bias: bias + n0), output: output + n0, outputStride: n, path: path)
+                floatPanelGemm(a: floatA, lda: k, b: FloatPanels(packed: floatPanels, depth: k).dropping(panels: n0 / 16),
+                               m: m, n: columns.count, k: k, epilogue: Epilogue(bias: bias + n0),
+                               output: output + n0, outputStride: n, path: path)
             }
         }
         consume(UInt64(output[(m - 1) * n + n - 1].bitPattern))

@@ -48,7 +48,7 @@ enum Fixture {
                    quant: QVB.Quantization(scheme: .signedSymmetric, bits: 8, axis: 0, scale: [0.01, 0.02],
                                            offset: [0.5, -0.5]),
                    rowStride: 4, section: 0, offset: 320, size: 8),
-        QVB.Tensor(name: "embeddings.position", type: .f32, shape: [16, 8], section: 1, offset: 0, size: 512),
+        QVB.Tensor(name: "encoder.0.ffn.weight", type: .f32, shape: [13, 8], section: 1, offset: 0, size: 512, layout: .panels16),
         QVB.Tensor(name: "embeddings.token_type", type: .u8, shape: [2, 3],
                    quant: QVB.Quantization(scheme: .unsignedOffset, bits: 8, axis: 1, scale: [1, 2, 3], offset: [0, -1, 1]),
                    rowStride: 64, section: 1, offset: 576, size: 128),

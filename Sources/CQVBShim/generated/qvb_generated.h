@@ -184,6 +184,37 @@ inline const char *EnumNameCompression(Compression e) {
   return EnumNamesCompression()[index];
 }
 
+/// How a constant tensor's elements are arranged in its bytes.
+enum TensorLayout : uint8_t {
+  TensorLayout_dense = 0,
+  TensorLayout_panels16 = 1,
+  TensorLayout_MIN = TensorLayout_dense,
+  TensorLayout_MAX = TensorLayout_panels16
+};
+
+inline const TensorLayout (&EnumValuesTensorLayout())[2] {
+  static const TensorLayout values[] = {
+    TensorLayout_dense,
+    TensorLayout_panels16
+  };
+  return values;
+}
+
+inline const char * const *EnumNamesTensorLayout() {
+  static const char * const names[3] = {
+    "dense",
+    "panels16",
+    nullptr
+  };
+  return names;
+}
+
+inline const char *EnumNameTensorLayout(TensorLayout e) {
+  if (flatbuffers::IsOutRange(e, TensorLayout_dense, TensorLayout_panels16)) return "";
+  const size_t index = static_cast<size_t>(e);
+  return EnumNamesTensorLayout()[index];
+}
+
 /// Layout of an activation value in the arena.
 enum Layout : uint8_t {
   Layout_row_major = 0,
@@ -592,7 +623,8 @@ struct Tensor FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
     VT_ROW_STRIDE = 12,
     VT_SECTION = 14,
     VT_OFFSET = 16,
-    VT_SIZE = 18
+    VT_SIZE = 18,
+    VT_LAYOUT = 20
   };
   const flatbuffers::String *name() const {
     return GetPointer<const flatbuffers::String *>(VT_NAME);
@@ -618,6 +650,9 @@ struct Tensor FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   uint64_t size() const {
     return GetField<uint64_t>(VT_SIZE, 0);
   }
+  qv::fb::TensorLayout layout() const {
+    return static_cast<qv::fb::TensorLayout>(GetField<uint8_t>(VT_LAYOUT, 0));
+  }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyOffset(verifier, VT_NAME) &&
@@ -631,6 +666,7 @@ struct Tensor FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
            VerifyField<uint32_t>(verifier, VT_SECTION, 4) &&
            VerifyField<uint64_t>(verifier, VT_OFFSET, 8) &&
            VerifyField<uint64_t>(verifier, VT_SIZE, 8) &&
+           VerifyField<uint8_t>(verifier, VT_LAYOUT, 1) &&
            verifier.EndTable();
   }
 };
@@ -663,6 +699,9 @@ struct TensorBuilder {
   void add_size(uint64_t size) {
     fbb_.AddElement<uint64_t>(Tensor::VT_SIZE, size, 0);
   }
+  void add_layout(qv::fb::TensorLayout layout) {
+    fbb_.AddElement<uint8_t>(Tensor::VT_LAYOUT, static_cast<uint8_t>(layout), 0);
+  }
   explicit TensorBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
     start_ = fbb_.StartTable();
@@ -683,7 +722,8 @@ inline flatbuffers::Offset<Tensor> CreateTensor(
     uint64_t row_stride = 0,
     uint32_t section = 0,
     uint64_t offset = 0,
-    uint64_t size = 0) {
+    uint64_t size = 0,
+    qv::fb::TensorLayout layout = qv::fb::TensorLayout_dense) {
   TensorBuilder builder_(_fbb);
   builder_.add_size(size);
   builder_.add_offset(offset);
@@ -692,6 +732,7 @@ inline flatbuffers::Offset<Tensor> CreateTensor(
   builder_.add_quant(quant);
   builder_.add_shape(shape);
   builder_.add_name(name);
+  builder_.add_layout(layout);
   builder_.add_type(type);
   return builder_.Finish();
 }
@@ -705,7 +746,8 @@ inline flatbuffers::Offset<Tensor> CreateTensorDirect(
     uint64_t row_stride = 0,
     uint32_t section = 0,
     uint64_t offset = 0,
-    uint64_t size = 0) {
+    uint64_t size = 0,
+    qv::fb::TensorLayout layout = qv::fb::TensorLayout_dense) {
   auto name__ = name ? _fbb.CreateString(name) : 0;
   auto shape__ = shape ? _fbb.CreateVector<int64_t>(*shape) : 0;
   return qv::fb::CreateTensor(
@@ -717,7 +759,8 @@ inline flatbuffers::Offset<Tensor> CreateTensorDirect(
       row_stride,
       section,
       offset,
-      size);
+      size,
+      layout);
 }
 
 /// An activation flowing between ops. A dimension of -1 is the sequence length (tokens).

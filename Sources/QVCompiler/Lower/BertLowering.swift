@@ -172,7 +172,7 @@ struct BertLowering {
         let out = g.value(output, shape: [-1, lin.outFeatures])
         let inputs = [input] + (residual.map { [$0] } ?? [])
         guard precision.weightFormat != nil else {
-            let w = g.floats(name + ".weight", lin.weight, shape: [lin.outFeatures, lin.inFeatures])
+            let w = g.floatPanels(name + ".weight", lin.weight, rows: lin.outFeatures, columns: lin.inFeatures)
             let b = g.floats(name + ".bias", lin.bias, shape: [lin.outFeatures])
             g.op(name, .linear(activation: act), inputs: inputs, outputs: [out], weights: [w, b])
             return out

@@ -1,4 +1,5 @@
 import QVFormat
+import QVKernels
 
 /// Accumulates a `.qvb` graph: constant tensors laid out 64-byte aligned in named sections,
 /// activation values, and ops in execution order.
@@ -16,7 +17,7 @@ final class GraphBuilder {
     /// Adds a constant tensor with raw `bytes` to the current section and returns its index.
     @discardableResult
     func tensor(_ name: String, type: QVB.ElementType, shape: [Int], quant: QVB.Quantization? = nil,
-                rowStride: Int = 0, bytes: [UInt8]) -> Int {
+                rowStride: Int = 0, layout: QVB.TensorLayout = .dense, bytes: [UInt8]) -> Int {
         if sections.isEmpty { beginSection("weights") }
         let s = sections.count - 1
         let offset = sections[s].bytes.count
@@ -24,7 +25,7 @@ final class GraphBuilder {
         let padded = (sections[s].bytes.count + 63) & ~63
         sections[s].bytes += [UInt8](repeating: 0, count: padded - sections[s].bytes.count)
         tensors.append(QVB.Tensor(name: name, type: type, shape: shape, quant: quant, rowStride: rowStride,
-                                  section: s, offset: offset, size: bytes.count))
+                                  section: s, offset: offset, size: bytes.count, layout: layout))
         return tensors.count - 1
     }
 
@@ -38,6 +39,21 @@ final class GraphBuilder {
     @discardableResult
     func int32s(_ name: String, _ data: [Int32], shape: [Int]) -> Int {
         tensor(name, type: .i32, shape: shape, bytes: littleEndianBytes(data.map { UInt32(bitPattern: $0) }))
+    }
+
+    /// Adds an FP32 `rows`×`columns` matrix (linear weights, out × in) stored in the 16-column
+    /// panels the FP32 GEMM multiplies by (`QVB.TensorLayout.panels16`).
+    @discardableResult
+    func floatPanels(_ name: String, _ data: [Float], rows: Int, columns: Int) -> Int {
+        var panels = [Float](repeating: 0, count: floatPanelCount(rows: rows, columns: columns))
+        data.withUnsafeBufferPointer { source in
+            panels.withUnsafeMutableBufferPointer { destination in
+                guard let from = source.baseAddress, let to = destination.baseAddress else { return }
+                packFloatPanels(from, sourceStride: columns, rows: rows, columns: columns, into: to)
+            }
+        }
+        return tensor(name, type: .f32, shape: [rows, columns], layout: .panels16,
+                      bytes: littleEndianBytes(panels.map(\.bitPattern)))
     }
 
     private func littleEndianBytes(_ words: [UInt32]) -> [UInt8] {

@@ -98,11 +98,6 @@ extension Epilogue {
         return EpilogueRowParameters(columnScales: columnScales, scalarScale: scalarScale, bias: bias,
                                      gelu: activation == .gelu, residual: residual.map { $0 + row * residualStride })
     }
-
-    /// Whether the residual may overlap `output` (then sums cannot be stored before the residual is read).
-    func residualMayAlias(_ output: UnsafeMutablePointer<Float>) -> Bool {
-        residual.map { UnsafeRawPointer($0) == UnsafeRawPointer(output) } ?? false
-    }
 }
 
 extension GemmDestination {

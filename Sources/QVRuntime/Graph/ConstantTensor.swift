@@ -13,6 +13,8 @@ struct ConstantTensor {
     let quant: QVB.Quantization?
     /// Bytes per packed row.
     let rowStride: Int
+    /// Arrangement of the elements.
+    let layout: QVB.TensorLayout
     /// The bytes (zero-copy into the file, or a decompressed section).
     let bytes: UnsafeRawBufferPointer
 

@@ -51,11 +51,26 @@ struct OpBinding {
         }
     }
 
-    /// Requires weight `i` to be FP32 with exactly `shape` and returns it.
+    /// Requires weight `i` to be dense FP32 with exactly `shape` and returns it.
     func floatWeight(_ i: Int, shape: [Int], role: String) throws(RuntimeError) -> ConstantTensor {
         let t = weight(i)
-        guard t.type == .f32, t.shape == shape, t.bytes.count >= t.count * 4 else {
-            throw error("\(role) '\(t.name)' must be FP32 of shape \(shape), has \(t.type) \(t.shape)")
+        guard t.type == .f32, t.layout == .dense, t.shape == shape, t.bytes.count >= t.count * 4 else {
+            throw error("\(role) '\(t.name)' must be dense FP32 of shape \(shape), has \(t.layout) \(t.type) \(t.shape)")
+        }
+        return t
+    }
+
+    /// Requires weight `i` to be an FP32 `[rows, columns]` matrix in 16-column panels and returns
+    /// it; files from before panels (dense FP32 weights) get a message to recompile.
+    func panelWeight(_ i: Int, rows: Int, columns: Int, role: String) throws(RuntimeError) -> ConstantTensor {
+        let t = weight(i)
+        guard t.layout == .panels16 else {
+            throw error("\(role) '\(t.name)' is stored \(t.layout); this qv multiplies FP32 weights stored in 16-column "
+                        + "panels: recompile the model with this version of qvc")
+        }
+        guard t.type == .f32, t.shape == [rows, columns],
+              let bytes = QVB.TensorLayout.panelBytes(shape: t.shape), t.bytes.count >= bytes else {
+            throw error("\(role) '\(t.name)' must be FP32 panels of shape [\(rows), \(columns)], has \(t.type) \(t.shape) in \(t.bytes.count) bytes")
         }
         return t
     }

@@ -74,12 +74,15 @@ struct AttentionStep {
         operands = .codes(probs: probs, qkScale: sq.scale * sk.scale * scoreScale, pvScale: probs.scale * sv.scale)
     }
 
-    /// Scratch bytes one task needs for `tokens` tokens: mask bias, one head's scores, and vᵀ
-    /// or packed probabilities (the session gives every worker a region this size).
+    /// Scratch bytes one task needs for `tokens` tokens: mask bias, one head's scores, and one
+    /// head's k in panels then (when the head width is not a multiple of 16) its v padded to
+    /// whole panels, or packed probabilities (the session gives every worker a region this size).
     func scratchBytes(tokens: Int) -> Int {
         let bias = align64(tokens * 4), scores = align64(tokens * tokens * 4)
         switch operands {
-        case .float: return bias + scores + align64(headDim * tokens * 4)
+        case .float:
+            let paddedTokens = (tokens + 15) / 16 * 16, paddedWidth = (headDim + 15) / 16 * 16
+            return bias + scores + align64(max(paddedTokens * headDim, tokens * paddedWidth) * 4)
         case .codes(let probs, _, _): return bias + scores + tokens * packedRowStride(columns: tokens, format: probs.format)
         }
     }
@@ -106,15 +109,15 @@ struct AttentionStep {
         for h in group {
             switch operands {
             case .float:
-                floatGemm(a: c.floats(q) + h * d, lda: features, w: c.floats(k) + h * d, ldw: features,
-                          m: n, n: n, k: d, epilogue: Epilogue(scale: .scalar(scoreScale), bias: bias),
-                          output: scores, outputStride: n, path: c.path)
+                let panels = rest.assumingMemoryBound(to: Float.self)
+                packFloatPanels(c.floats(k) + h * d, sourceStride: features, rows: n, columns: d, into: panels)
+                floatPanelGemm(a: c.floats(q) + h * d, lda: features, b: FloatPanels(packed: panels, depth: d),
+                               m: n, n: n, k: d, epilogue: Epilogue(scale: .scalar(scoreScale), bias: bias),
+                               output: scores, outputStride: n, path: c.path)
                 softmaxRows(scores, count: n, path: c.path)
-                let vt = rest.assumingMemoryBound(to: Float.self), vh = c.floats(v) + h * d
-                for r in 0..<d { for t in 0..<n { vt[r * n + t] = vh[t * features + r] } }
-                floatGemm(a: scores, lda: n, w: vt, ldw: n, m: n, n: d, k: n,
-                          epilogue: Epilogue(scale: .scalar(1)), output: c.floats(output) + h * d, outputStride: features,
-                          path: c.path)
+                floatPanelGemm(a: scores, lda: n, b: valuePanels(c.floats(v) + h * d, tokens: n, scratch: panels),
+                               m: n, n: d, k: n, epilogue: Epilogue(), output: c.floats(output) + h * d, outputStride: features,
+                               path: c.path)
             case .codes(let probs, let qkScale, let pvScale):
                 try integerGemm(c.codes(q, head: h).readOnly, c.codes(k, head: h).readOnly,
                                 epilogue: Epilogue(scale: .scalar(qkScale), bias: bias),
@@ -133,6 +136,20 @@ struct AttentionStep {
                 }
             }
         }
+    }
+
+    /// One head's v (`tokens` × head width, rows `features` apart) as panels: in place when the
+    /// width is whole panels, else copied into `scratch` with each row zero-padded to whole panels.
+    private func valuePanels(_ vh: UnsafePointer<Float>, tokens n: Int, scratch: UnsafeMutablePointer<Float>) -> FloatPanels {
+        let d = headDim
+        guard d % 16 != 0 else { return FloatPanels(base: vh, rowStride: features, panelStride: 16) }
+        let width = (d + 15) / 16 * 16
+        for t in 0..<n {
+            let row = scratch + t * width
+            row.update(from: vh + t * features, count: d)
+            (row + d).update(repeating: 0, count: width - d)
+        }
+        return FloatPanels(base: scratch, rowStride: width, panelStride: 16)
     }
 
     private func softmaxRows(_ scores: UnsafeMutablePointer<Float>, count n: Int, path: KernelPath) {

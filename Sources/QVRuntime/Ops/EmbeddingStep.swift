@@ -42,6 +42,7 @@ struct EmbeddingStep {
                 throw b.error("table '\(t.name)' has shape \(t.shape), expected [rows, \(width)]")
             }
             if t.type == .f32 {
+                guard t.layout == .dense else { throw b.error("table '\(t.name)' must be dense FP32, is stored \(t.layout)") }
                 guard t.bytes.count >= t.count * 4 else { throw b.error("table '\(t.name)' is short") }
                 return Table(tensor: t, rowScales: nil)
             }

@@ -7,8 +7,8 @@ import QVKernels
 struct LinearStep {
     /// The weights and how they multiply.
     enum Weights {
-        /// FP32 `W` (out × in).
-        case float(ConstantTensor)
+        /// FP32 `W` (out × in) in 16-column panels.
+        case float(FloatPanels)
         /// Packed codes `W` and the folded per-output-column scale.
         case codes(PackedMatrix, scale: ConstantTensor)
     }
@@ -51,7 +51,8 @@ struct LinearStep {
         if w.type == .f32 {
             try b.expectFloat(input, columns: inFeatures, role: "input")
             guard b.op.weights.count == 2 else { throw b.error("an FP32 linear takes [W, bias]") }
-            weights = .float(try b.floatWeight(0, shape: [outFeatures, inFeatures], role: "weight"))
+            let panels = try b.panelWeight(0, rows: outFeatures, columns: inFeatures, role: "weight")
+            weights = .float(FloatPanels(packed: panels.floats, depth: inFeatures))
         } else {
             guard let packed = w.packedMatrix,
                   w.rowStride >= packed.format.packedBytes(count: inFeatures),
@@ -100,9 +101,9 @@ struct LinearStep {
         case .float(let w):
             let epilogue = Epilogue(scale: .scalar(1), bias: bias.floats + n0, activation: activation,
                                     residual: res, residualStride: outFeatures)
-            floatGemm(a: c.floats(input), lda: inFeatures, w: w.floats + n0 * inFeatures, ldw: inFeatures,
-                      m: rows, n: columns.count, k: inFeatures, epilogue: epilogue,
-                      output: out, outputStride: outFeatures, path: c.path)
+            floatPanelGemm(a: c.floats(input), lda: inFeatures, b: w.dropping(panels: n0 / 16),
+                           m: rows, n: columns.count, k: inFeatures, epilogue: epilogue,
+                           output: out, outputStride: outFeatures, path: c.path)
         case .codes(let w, let scale):
             let epilogue = Epilogue(scale: .perColumn(scale.floats + n0), bias: bias.floats + n0, activation: activation,
                                     residual: res, residualStride: outFeatures)

@@ -109,7 +109,8 @@ public struct ReferenceExecutor {
             for r in 0..<rows {
                 for o in 0..<nOut {
                     var acc: Float = 0
-                    for j in 0..<k { acc += x[r * k + j] * w.floats[o * k + j] }
+                    let panel = w.base + (o / 16) * w.panelStride + o % 16
+                    for j in 0..<k { acc += x[r * k + j] * panel[j * w.rowStride] }
                     out[r * nOut + o] = epilogue(acc, scale: 1, bias: s.bias.floats[o], activation: s.activation,
                                                  residual: residual?[r * nOut + o])
                 }
