@@ -25,7 +25,7 @@ public func floatGemm(
     let destination = GemmDestination(epilogue: epilogue, output: output, outputStride: outputStride, columns: n)
     switch path {
     case .scalar: floatGemmScalar(operands, into: destination)
-    case .portable, .avx2, .avx512: floatGemmPortable(operands, into: destination)
+    case .portable, .avx2, .avx512, .neon: floatGemmPortable(operands, into: destination)
     }
 }
 

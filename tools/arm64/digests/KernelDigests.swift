@@ -1,0 +1,187 @@
+import QVKernels
+
+/// Digests of every runtime-core kernel on deterministic pseudo-random inputs with odd shapes,
+/// one line per kernel (`name digest`), for comparing one kernel path or machine with another
+/// (tools/arm64-check.sh: x86-64 against ARM64 under qemu). Embedded-Swift clean.
+///
+/// Integer GEMMs, quantize-pack and the float row kernels are specified bit-identical on every
+/// path; lines whose name starts with `floatGemm` may differ between paths by summation order.
+public func kernelDigestLines(path: KernelPath) -> [String] {
+    var lines: [String] = []
+    var random = SplitMix64(seed: 0x5156_4152_4D36_3421)
+
+    // Integer GEMMs: every supported pair of code formats on odd shapes (identity epilogue, so
+    // outputs are the Int32 accumulators as floats), plus one with the whole epilogue.
+    let shapes = [(m: 13, n: 37, k: 333), (m: 5, n: 70, k: 1029), (m: 1, n: 3, k: 7)]
+    let pairs: [(QuantFormat, QuantFormat)] = [
+        (.binary, .binary), (.unsigned1, .binary),
+        (.unsigned2, .signed2), (.signed2, .signed2), (.unsigned8, .signed8), (.signed8, .signed8),
+        (.unsigned8, .unsigned8), (.unsigned2, .unsigned8), (.signed2, .unsigned8), (.unsigned8, .signed2),
+    ]
+    for (aFormat, wFormat) in pairs {
+        for shape in shapes {
+            let a = RandomCodes(rows: shape.m, columns: shape.k, format: aFormat, random: &random)
+            let w = RandomCodes(rows: shape.n, columns: shape.k, format: wFormat, random: &random)
+            defer { a.deallocate(); w.deallocate() }
+            let output = FloatBuffer(count: shape.m * shape.n)
+            defer { output.deallocate() }
+            let digest = integerGemmDigest(a, w, epilogue: Epilogue(), output: output, columns: shape.n, path: path)
+            lines.append("integerGemm \(aFormat)x\(wFormat) \(shape.m)x\(shape.n)x\(shape.k) \(digest)")
+        }
+    }
+    lines.append(epilogueLine(path: path, random: &random))
+
+    // Quantize-pack at every format, rows and (transposed) columns.
+    let formats: [QuantFormat] = [.binary, .unsigned1, .signed2, .unsigned2, .signed8, .unsigned8]
+    let rows = 11, columns = 203
+    let source = FloatBuffer(random: &random, count: rows * columns, range: 6)
+    defer { source.deallocate() }
+    for format in formats {
+        let quantizer = Quantizer(format: format, scale: 0.037, offset: format.scheme == .unsignedOffset ? -1.5 : 0.25)
+        for transposed in [false, true] {
+            let packed = RandomCodes(rows: transposed ? columns : rows, columns: transposed ? rows : columns,
+                                     format: format, random: &random)
+            defer { packed.deallocate() }
+            if transposed {
+                quantizeColumns(source.pointer, sourceStride: columns, quantizer: quantizer, into: packed.mutable, path: path)
+            } else {
+                quantizeRows(source.pointer, sourceStride: columns, quantizer: quantizer, into: packed.mutable, path: path)
+            }
+            let kind = transposed ? "quantizeColumns" : "quantizeRows"
+            lines.append("\(kind) \(format) \(packed.rows)x\(packed.columns) \(packed.digest)")
+        }
+    }
+
+    // Float row kernels.
+    let values = FloatBuffer(random: &random, count: 7 * 77, range: 12)
+    defer { values.deallocate() }
+    let softmax = values.copy()
+    defer { softmax.deallocate() }
+    for row in 0..<7 { softmaxInPlace(softmax.pointer + row * 77, count: 77, path: path) }
+    lines.append("softmax 7x77 \(softmax.digest)")
+    let activated = values.copy()
+    defer { activated.deallocate() }
+    geluInPlace(activated.pointer, count: activated.count)
+    lines.append("gelu 539 \(activated.digest)")
+    let gamma = FloatBuffer(random: &random, count: 77, range: 2), beta = FloatBuffer(random: &random, count: 77, range: 1)
+    let normalized = FloatBuffer(count: 7 * 77)
+    defer { gamma.deallocate(); beta.deallocate(); normalized.deallocate() }
+    layerNorm(values.pointer, rows: 7, columns: 77, stride: 77, gamma: gamma.pointer, beta: beta.pointer,
+              epsilon: 1e-12, output: normalized.pointer, outputStride: 77)
+    lines.append("layerNorm 7x77 \(normalized.digest)")
+
+    // FP32 GEMM (summation order may differ between paths).
+    let fa = FloatBuffer(random: &random, count: 9 * 131, range: 2), fw = FloatBuffer(random: &random, count: 23 * 131, range: 2)
+    let fo = FloatBuffer(count: 9 * 23)
+    defer { fa.deallocate(); fw.deallocate(); fo.deallocate() }
+    floatGemm(a: fa.pointer, lda: 131, w: fw.pointer, ldw: 131, m: 9, n: 23, k: 131, epilogue: Epilogue(),
+              output: fo.pointer, outputStride: 23, path: path)
+    lines.append("floatGemm 9x23x131 \(fo.digest)")
+    return lines
+}
+
+/// The integer GEMM with a per-column scale, bias, GELU and an in-place residual (u8 × s8).
+private func epilogueLine(path: KernelPath, random: inout SplitMix64) -> String {
+    let m = 6, n = 29, k = 150
+    let a = RandomCodes(rows: m, columns: k, format: .unsigned8, random: &random)
+    let w = RandomCodes(rows: n, columns: k, format: .signed8, random: &random)
+    let scales = FloatBuffer(random: &random, count: n, range: 0.001)
+    let bias = FloatBuffer(random: &random, count: n, range: 4)
+    let output = FloatBuffer(random: &random, count: m * n, range: 3)
+    defer { a.deallocate(); w.deallocate(); scales.deallocate(); bias.deallocate(); output.deallocate() }
+    let epilogue = Epilogue(scale: .perColumn(scales.pointer), bias: bias.pointer, activation: .gelu,
+                            residual: output.pointer, residualStride: n)
+    let digest = integerGemmDigest(a, w, epilogue: epilogue, output: output, columns: n, path: path)
+    return "epilogue u8xs8+scale+bias+gelu+residual \(m)x\(n)x\(k) \(digest)"
+}
+
+/// Runs `integerGemm` into `output` and digests it (or names the refusal).
+private func integerGemmDigest(_ a: RandomCodes, _ w: RandomCodes, epilogue: Epilogue, output: FloatBuffer,
+                               columns: Int, path: KernelPath) -> String {
+    do throws(KernelError) {
+        try integerGemm(a.mutable.readOnly, w.mutable.readOnly, epilogue: epilogue, output: output.pointer,
+                        outputStride: columns, path: path)
+        return output.digest
+    } catch {
+        return "refused"
+    }
+}
+
+/// A small fast generator (SplitMix64): the same sequence on every machine.
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A float in [-range, range), exactly representable (24 random bits).
+    mutating func nextFloat(range: Float) -> Float {
+        Float(next() >> 40) * (range / 8_388_608) - range
+    }
+}
+
+/// FNV-1a (64-bit) of `count` bytes at `bytes`, as 16 hex digits.
+func fnv1a(_ bytes: UnsafeRawPointer, count: Int) -> String {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for index in 0..<count {
+        hash = (hash ^ UInt64(bytes.load(fromByteOffset: index, as: UInt8.self))) &* 0x0000_0100_0000_01B3
+    }
+    let digits = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+}
+
+/// Packed rows of random fields with canonical padding.
+struct RandomCodes {
+    let mutable: MutablePackedMatrix
+    var rows: Int { mutable.rows }
+    var columns: Int { mutable.columns }
+
+    init(rows: Int, columns: Int, format: QuantFormat, random: inout SplitMix64) {
+        let stride = packedRowStride(columns: columns, format: format)
+        let base = UnsafeMutableRawPointer.allocate(byteCount: max(1, rows * stride), alignment: 64)
+        for index in 0..<rows * stride {
+            base.storeBytes(of: UInt8(truncatingIfNeeded: random.next() >> 56), toByteOffset: index, as: UInt8.self)
+        }
+        mutable = MutablePackedMatrix(base: base, rows: rows, columns: columns, rowStride: stride, format: format)
+        mutable.writePadding()
+    }
+
+    /// Digest of the stored bytes, padding included.
+    var digest: String { fnv1a(mutable.base, count: rows * mutable.rowStride) }
+
+    func deallocate() { mutable.base.deallocate() }
+}
+
+/// A heap buffer of floats.
+struct FloatBuffer {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(1, count))
+        pointer.initialize(repeating: 0, count: count)
+    }
+
+    init(random: inout SplitMix64, count: Int, range: Float) {
+        self.init(count: count)
+        for index in 0..<count { pointer[index] = random.nextFloat(range: range) }
+    }
+
+    func copy() -> FloatBuffer {
+        let result = FloatBuffer(count: count)
+        result.pointer.update(from: pointer, count: count)
+        return result
+    }
+
+    var digest: String { fnv1a(pointer, count: count * 4) }
+
+    func deallocate() { pointer.deallocate() }
+}
