@@ -35,13 +35,19 @@ let coreSwiftSettings: [SwiftSetting] = embedded
 /// `hostPackage()`: creating a `Package` registers it, so only the chosen one may be created.)
 func embeddedPackage() -> Package { Package(
     name: "qv",
-    products: [.library(name: "QVKernels", targets: ["QVKernels"])],
+    products: [.library(name: "QVRuntime", targets: ["QVRuntime"])],
     targets: [
         .target(name: "CQVKernelsARM", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "QVKernelsMath", swiftSettings: coreSwiftSettings),
         .target(name: "QVKernels", dependencies: ["CQVKernelsARM", "QVKernelsMath"], swiftSettings: coreSwiftSettings),
+        // The .qvb verifier (C++) is built by the cross C++ compiler and libzstd comes from the
+        // board's C library set; Swift sees their C headers only.
+        .systemLibrary(name: "CQVBShim", path: "tools/arm64/CQVBShim"),
+        .systemLibrary(name: "CZstd"),
+        .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd"], swiftSettings: coreSwiftSettings),
+        .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernels"], swiftSettings: coreSwiftSettings),
         // The digest driver of tools/arm64-check.sh, entered from C (tools/arm64/main.c).
-        .target(name: "QVDigests", dependencies: ["QVKernels"], path: "tools/arm64/digests",
+        .target(name: "QVDigests", dependencies: ["QVKernels", "QVRuntime"], path: "tools/arm64/digests",
                 exclude: ["main.swift"], swiftSettings: coreSwiftSettings),
     ],
     cLanguageStandard: .c11
@@ -88,7 +94,7 @@ func hostPackage() -> Package { Package(
         .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings"]),
         .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVCommandLine"]),
         // Kernel digests for comparing paths and machines (tools/arm64-check.sh).
-        .executableTarget(name: "qv-digests", dependencies: ["QVKernels"], path: "tools/arm64/digests",
+        .executableTarget(name: "qv-digests", dependencies: ["QVKernels", "QVRuntime", "QVFormat"], path: "tools/arm64/digests",
                           exclude: ["EmbeddedEntry.swift"], swiftSettings: coreSwiftSettings),
 
         .testTarget(name: "QVFormatTests", dependencies: ["QVFormat"]),

@@ -1,3 +1,4 @@
+import QVFormat
 import QVKernels
 
 /// `y = act(scale ⊙ (x·Wᵀ) + bias) (+ residual)`: FP32 weights on FP32 input, or packed integer

@@ -1,3 +1,4 @@
+import QVFormat
 import QVKernels
 
 /// A plain scalar interpreter of the same graph the fast path runs: weights unpacked to integer

@@ -127,12 +127,10 @@ struct SplitMix64 {
     }
 }
 
-/// FNV-1a (64-bit) of `count` bytes at `bytes`, as 16 hex digits.
-func fnv1a(_ bytes: UnsafeRawPointer, count: Int) -> String {
+/// FNV-1a (64-bit) of `bytes`, as 16 hex digits.
+func fnv1a(_ bytes: UnsafeRawBufferPointer) -> String {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for index in 0..<count {
-        hash = (hash ^ UInt64(bytes.load(fromByteOffset: index, as: UInt8.self))) &* 0x0000_0100_0000_01B3
-    }
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
     let digits = String(hash, radix: 16)
     return String(repeating: "0", count: 16 - digits.count) + digits
 }
@@ -154,7 +152,7 @@ struct RandomCodes {
     }
 
     /// Digest of the stored bytes, padding included.
-    var digest: String { fnv1a(mutable.base, count: rows * mutable.rowStride) }
+    var digest: String { fnv1a(UnsafeRawBufferPointer(start: mutable.base, count: rows * mutable.rowStride)) }
 
     func deallocate() { mutable.base.deallocate() }
 }
@@ -181,7 +179,7 @@ struct FloatBuffer {
         return result
     }
 
-    var digest: String { fnv1a(pointer, count: count * 4) }
+    var digest: String { fnv1a(UnsafeRawBufferPointer(start: pointer, count: count * 4)) }
 
     func deallocate() { pointer.deallocate() }
 }
