@@ -35,8 +35,8 @@ private func multiBitGemmDot(_ a: PackedMatrix, _ w: PackedMatrix, into destinat
     defer { activations.deallocate(); weights.deallocate(); tile.deallocate() }
     activations.fill(from: a, firstRow: 0, rows: a.rows, unsignedDot: unsignedDot)
     // Σ a·w from the centred operand's dot product: 128 × the other operand's code sums.
-    let activationsCentred = activations.isCentred(a.format, unsignedDot: unsignedDot)
-    let weightsCentred = weights.isCentred(w.format, unsignedDot: unsignedDot)
+    let activationsCentred = DotBytes.isCentred(a.format, unsignedDot: unsignedDot)
+    let weightsCentred = DotBytes.isCentred(w.format, unsignedDot: unsignedDot)
 
     for firstColumn in stride(from: 0, to: w.rows, by: weightBlockRows) {
         let columns = min(weightBlockRows, w.rows - firstColumn)
@@ -83,13 +83,13 @@ private struct DotBytes {
     func row(_ index: Int) -> UnsafeMutablePointer<UInt8> { storage + index * stride }
 
     /// Whether codes of `format` are stored as code − 128: u8 codes in a signed (`sdot`) product.
-    func isCentred(_ format: QuantFormat, unsignedDot: Bool) -> Bool {
+    static func isCentred(_ format: QuantFormat, unsignedDot: Bool) -> Bool {
         !unsignedDot && format.bits == 8 && format.scheme == .unsignedOffset
     }
 
     /// Widens rows `firstRow ..< firstRow + rows` of `matrix` into rows 0 ..< `rows`.
     func fill(from matrix: PackedMatrix, firstRow: Int, rows: Int, unsignedDot: Bool) {
-        let centre = isCentred(matrix.format, unsignedDot: unsignedDot)
+        let centre = DotBytes.isCentred(matrix.format, unsignedDot: unsignedDot)
         for index in 0..<rows {
             let target = row(index)
             target.update(repeating: 0, count: stride)
