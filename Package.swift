@@ -5,7 +5,7 @@
 import PackageDescription
 
 /// Runtime-core settings: no Foundation, no I/O, so the same sources build with Embedded Swift.
-let coreSwiftSettings: [SwiftSetting] = [
+let hostCoreSwiftSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
 ]
 
@@ -21,7 +21,40 @@ func isaSwiftSettings(_ features: [String]) -> [SwiftSetting] {
     return [.unsafeFlags(flags)] + coreSwiftSettings
 }
 
-let package = Package(
+/// `QV_EMBEDDED=1` builds only the runtime core, in Embedded Swift, for a bare triple such as
+/// `swift build -c release --triple aarch64-none-none-elf` (see tools/arm64-check.sh): no x86
+/// ISA targets, no C++ or system libraries, no executables or tests.
+let embedded = Context.environment["QV_EMBEDDED"] == "1"
+
+/// Settings every runtime-core Swift target gets (plus Embedded mode when building for a board).
+let coreSwiftSettings: [SwiftSetting] = embedded
+    ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+    : hostCoreSwiftSettings
+
+/// The Embedded-Swift package: the runtime core and its NEON C kernels only. (A function, like
+/// `hostPackage()`: creating a `Package` registers it, so only the chosen one may be created.)
+func embeddedPackage() -> Package { Package(
+    name: "qv",
+    products: [.library(name: "QVRuntime", targets: ["QVRuntime"])],
+    targets: [
+        .target(name: "CQVKernelsARM", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "QVKernelsMath", swiftSettings: coreSwiftSettings),
+        .target(name: "QVKernels", dependencies: ["CQVKernelsARM", "QVKernelsMath"], swiftSettings: coreSwiftSettings),
+        // The .qvb verifier (C++) is built by the cross C++ compiler and libzstd comes from the
+        // board's C library set; Swift sees their C headers only.
+        .systemLibrary(name: "CQVBShim", path: "tools/arm64/CQVBShim"),
+        .systemLibrary(name: "CZstd"),
+        .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd"], swiftSettings: coreSwiftSettings),
+        .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], swiftSettings: coreSwiftSettings),
+        // The digest driver of tools/arm64-check.sh, entered from C (tools/arm64/main.c).
+        .target(name: "QVDigests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime"], path: "tools/arm64/digests",
+                exclude: ["main.swift"], swiftSettings: coreSwiftSettings),
+    ],
+    cLanguageStandard: .c11
+) }
+
+/// The whole package for the host: compiler, runtime, command-line tools, tests.
+func hostPackage() -> Package { Package(
     name: "qv",
     platforms: [.macOS(.v14)],
     products: [
@@ -43,21 +76,26 @@ let package = Package(
         .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd"], swiftSettings: coreSwiftSettings),
         // x86-64 CPU feature probing (CPUID/XGETBV) and intrinsic kernels; empty elsewhere.
         .target(name: "CQVKernelsX86", cSettings: [.unsafeFlags(["-O3"])]),
+        // ARM64 CPU feature probing and NEON SDOT/UDOT kernels; empty elsewhere.
+        .target(name: "CQVKernelsARM", cSettings: [.unsafeFlags(["-O3"])]),
         // Lane-generic inlinable FP32 math, instantiated by each ISA module below.
         .target(name: "QVKernelsMath", swiftSettings: coreSwiftSettings),
         // Swift SIMD kernels built for AVX-512 (with VPOPCNTDQ) and for AVX2.
         .target(name: "QVKernelsAVX512", dependencies: ["CQVKernelsX86", "QVKernelsMath"], swiftSettings: isaSwiftSettings(
             ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512vpopcntdq", "avx2", "fma", "bmi2", "popcnt"])),
         .target(name: "QVKernelsAVX2", dependencies: ["CQVKernelsX86", "QVKernelsMath"], swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
-        .target(name: "QVKernels", dependencies: ["CQVKernelsX86", "QVKernelsMath", "QVKernelsAVX512", "QVKernelsAVX2"],
+        .target(name: "QVKernels", dependencies: ["CQVKernelsX86", "CQVKernelsARM", "QVKernelsMath", "QVKernelsAVX512", "QVKernelsAVX2"],
                 swiftSettings: coreSwiftSettings, linkerSettings: [.linkedLibrary("m")]),
         // The FP32 FMA throughput ceiling for `qvc bench --kernels`.
         .target(name: "CQVBenchCeilings", dependencies: ["CQVKernelsX86"], cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernels"], swiftSettings: coreSwiftSettings),
+        .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], swiftSettings: coreSwiftSettings),
         .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime"]),
         .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVRuntime"]),
         .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings"]),
         .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVCommandLine"]),
+        // Kernel digests for comparing paths and machines (tools/arm64-check.sh).
+        .executableTarget(name: "qv-digests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVFormat"], path: "tools/arm64/digests",
+                          exclude: ["EmbeddedEntry.swift"], swiftSettings: coreSwiftSettings),
 
         .testTarget(name: "QVFormatTests", dependencies: ["QVFormat"]),
         .testTarget(name: "QVKernelsTests", dependencies: ["QVKernels"]),
@@ -67,4 +105,6 @@ let package = Package(
     ],
     cLanguageStandard: .c11,
     cxxLanguageStandard: .cxx17
-)
+) }
+
+let package = embedded ? embeddedPackage() : hostPackage()

@@ -11,3 +11,5 @@ tools/make-fixtures.sh
 swift build -c release
 export QV_BIN_DIR="$root/.build/release"
 swift test -c release -Xswiftc -enable-testing "$@"
+# The runtime core as a static ARM64 binary (Embedded Swift) under qemu, bit for bit against x86-64.
+tools/arm64-check.sh

@@ -1,4 +1,8 @@
+#if arch(x86_64)
 import CQVKernelsX86
+#elseif arch(arm64)
+import CQVKernelsARM
+#endif
 
 /// Which implementation of a kernel runs. Every public kernel takes one, so that testers can
 /// compare an optimised path against the reference on the same inputs, and the host picks the
@@ -16,19 +20,28 @@ public enum KernelPath: String, Sendable, CaseIterable {
     case avx2
     /// x86-64 AVX-512 F/BW/VL/DQ, with VPOPCNTDQ and VNNI where the CPU has them.
     case avx512
+    /// ARM64 NEON with the DotProd extension (`sdot`/`udot` for 2-/8-bit GEMMs).
+    case neon
 
     /// Whether this CPU (and OS) can run the path.
     public var isSupported: Bool {
-        let f = qv_x86_features()
         switch self {
         case .scalar, .portable: return true
-        case .avx2: return f & UInt32(QV_X86_AVX2) != 0
-        case .avx512: return f & UInt32(QV_X86_AVX512) != 0
+        #if arch(x86_64)
+        case .avx2: return qv_x86_features() & UInt32(QV_X86_AVX2) != 0
+        case .avx512: return qv_x86_features() & UInt32(QV_X86_AVX512) != 0
+        case .neon: return false
+        #elseif arch(arm64)
+        case .avx2, .avx512: return false
+        case .neon: return qv_arm_features() & UInt32(QV_ARM_DOTPROD) != 0
+        #else
+        case .avx2, .avx512, .neon: return false
+        #endif
         }
     }
 
     /// Every path this CPU can run, slowest first.
-    public static var supported: [KernelPath] { allCases.filter(\.isSupported) }
+    public static var supported: [KernelPath] { allCases.filter { $0.isSupported } }
 
     /// The fastest path this CPU can run.
     public static var best: KernelPath { supported.last ?? .portable }
@@ -41,8 +54,9 @@ public enum KernelPath: String, Sendable, CaseIterable {
     }
 }
 
-/// The CPU's vector features, for reports (`qvc bench`): names of the x86 extensions qv uses.
+/// The CPU's vector features, for reports (`qvc bench`): names of the x86 or ARM64 extensions qv uses.
 public var cpuFeatureNames: [String] {
+    #if arch(x86_64)
     let f = qv_x86_features()
     let names: [(UInt32, String)] = [
         (UInt32(QV_X86_POPCNT), "popcnt"), (UInt32(QV_X86_AVX2), "avx2"),
@@ -50,5 +64,12 @@ public var cpuFeatureNames: [String] {
         (UInt32(QV_X86_AVX512_VNNI), "avx512vnni"), (UInt32(QV_X86_AVX_VNNI), "avxvnni"),
         (UInt32(QV_X86_AMX_INT8), "amx-int8"),
     ]
-    return names.filter { f & $0.0 != 0 }.map(\.1)
+    #elseif arch(arm64)
+    let f = qv_arm_features()
+    let names: [(UInt32, String)] = [(UInt32(QV_ARM_DOTPROD), "dotprod")]
+    #else
+    let f: UInt32 = 0
+    let names: [(UInt32, String)] = []
+    #endif
+    return names.filter { f & $0.0 != 0 }.map { $0.1 }
 }

@@ -1,3 +1,4 @@
+import QVFormat
 import QVKernels
 
 /// The outputs of one inference.

@@ -148,7 +148,7 @@ extension GemmDestination {
             return QVKernelsAVX2.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
                                                transform: transform, p, residualStride: epilogue.residualStride,
                                                output: out, outputStride: outputStride)
-        case .scalar, .portable: break
+        case .scalar, .portable, .neon: break
         }
         #endif
         BaselineKernels.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,

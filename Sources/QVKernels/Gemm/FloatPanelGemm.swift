@@ -25,7 +25,7 @@ public func floatPanelGemm(
     case .scalar:
         floatPanelGemmScalar(a: a, lda: lda, b: b, m: m, n: n, k: k,
                              into: GemmDestination(.floats(epilogue, output: output, outputStride: outputStride), columns: n))
-    case .portable:
+    case .portable, .neon:
         #if arch(arm64)
         let tiling = FloatPanelTiling.fourByOne
         #else

@@ -66,14 +66,16 @@ private func multiply(_ a: PackedMatrix, _ w: PackedMatrix, _ operands: IntegerG
     switch (path, operands) {
     case (.scalar, _):
         integerGemmScalar(a, w, into: destination)
-    case (.portable, .binaryXor), (.avx2, .binaryXor), (.avx512, .binaryXor):
+    case (.portable, .binaryXor), (.avx2, .binaryXor), (.avx512, .binaryXor), (.neon, .binaryXor):
         binaryGemm(a, w, combine: XorPopcount.self, path: path, into: destination)
-    case (.portable, .unsignedBitAnd), (.avx2, .unsignedBitAnd), (.avx512, .unsignedBitAnd):
+    case (.portable, .unsignedBitAnd), (.avx2, .unsignedBitAnd), (.avx512, .unsignedBitAnd), (.neon, .unsignedBitAnd):
         binaryGemm(a, w, combine: AndPopcount.self, path: path, into: destination)
     case (.portable, .multiBit):
         multiBitGemmPortable(a, w, into: destination)
     case (.avx2, .multiBit), (.avx512, .multiBit):
         multiBitGemmX86(a, w, regrouped: regrouped, path: path, into: destination)
+    case (.neon, .multiBit):
+        multiBitGemmNEON(a, w, into: destination)
     }
 }
 

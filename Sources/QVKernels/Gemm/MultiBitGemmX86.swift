@@ -36,7 +36,7 @@ enum MultiBitX86Kernel: CaseIterable {
     init?(path: KernelPath, features: UInt32 = qv_x86_features()) {
         let candidates: [MultiBitX86Kernel]
         switch path {
-        case .scalar, .portable: return nil
+        case .scalar, .portable, .neon: return nil
         case .avx2: candidates = features & UInt32(QV_X86_AVX2) != 0 ? [.avxVnni, .avx2] : []
         case .avx512: candidates = features & UInt32(QV_X86_AVX512) != 0 ? [.avx512Vnni, .avxVnni, .avx2] : []
         }

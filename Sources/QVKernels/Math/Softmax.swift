@@ -15,7 +15,7 @@ public func softmaxInPlace(_ values: UnsafeMutablePointer<Float>, count: Int, pa
     switch path {
     case .avx512: return QVKernelsAVX512.softmaxRow(values, count: count)
     case .avx2: return QVKernelsAVX2.softmaxRow(values, count: count)
-    case .scalar, .portable: break
+    case .scalar, .portable, .neon: break
     }
     #endif
     BaselineKernels.softmaxRow(values, count: count)

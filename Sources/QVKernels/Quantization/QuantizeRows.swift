@@ -37,6 +37,6 @@ private func quantize<Source: FloatMatrixSource>(
           destination.rowStride >= destination.format.packedBytes(count: destination.columns) else { return }
     switch path {
     case .scalar: quantizeScalar(source, quantizer: quantizer, into: destination)
-    case .portable, .avx2, .avx512: quantizePortable(source, quantizer: quantizer, into: destination)
+    case .portable, .avx2, .avx512, .neon: quantizePortable(source, quantizer: quantizer, into: destination)
     }
 }

@@ -1,3 +1,4 @@
+import QVFormat
 import QVKernels
 
 /// An op output that an integer GEMM writes as codes directly, through the integer thresholds

@@ -1,4 +1,6 @@
+import QVFormat
 import QVKernels
+import QVKernelsMath
 
 /// Multi-head self-attention core: per head, `scores = q·kᵀ · scale`, masked softmax over keys,
 /// `context = probs · v`. With FP32 inputs both matmuls are FP32; with codes inputs (q, k per head,

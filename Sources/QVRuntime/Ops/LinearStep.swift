@@ -1,4 +1,6 @@
+import QVFormat
 import QVKernels
+import QVKernelsMath
 
 /// `y = act(scale ⊙ (x·Wᵀ) + bias) (+ residual)`: FP32 weights on FP32 input, or packed integer
 /// weight codes on packed activation codes with the compiler's folded per-column scale and bias.

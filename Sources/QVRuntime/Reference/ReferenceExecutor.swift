@@ -1,4 +1,6 @@
+import QVFormat
 import QVKernels
+import QVKernelsMath
 
 /// A plain scalar interpreter of the same graph the fast path runs: weights unpacked to integer
 /// codes, every product a naive loop over logical row-major arrays, every code formed one element
