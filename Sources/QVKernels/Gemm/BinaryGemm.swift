@@ -47,7 +47,7 @@ struct BinaryCountBlock {
     let counts: UnsafeMutablePointer<Int32>
 
     /// Weight rows per job: 32 keeps the counts of 128 activation rows in 16 KB (L1).
-    static let maximumWeightRows = 32
+    static let maximumWeightRows = 64
     /// Int32s from one row of counts to the next.
     static let countStride = maximumWeightRows
 }
