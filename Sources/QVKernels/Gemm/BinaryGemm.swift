@@ -46,8 +46,9 @@ struct BinaryCountBlock {
     let weightRows: Int
     let counts: UnsafeMutablePointer<Int32>
 
-    /// Weight rows per job: 32 keeps the counts of 128 activation rows in 16 KB (L1).
-    static let maximumWeightRows = 64
+    /// Weight rows per job: 96 keeps the counts of 128 activation rows in 48 KB (L1) while the
+    /// per-block drain set-up stays small against the counting.
+    static let maximumWeightRows = 96
     /// Int32s from one row of counts to the next.
     static let countStride = maximumWeightRows
 }
