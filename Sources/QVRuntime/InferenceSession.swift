@@ -82,10 +82,22 @@ public final class InferenceSession {
         scratchStrides = strides
         plan = ArenaPlan(valueBlocks: blocks, scratchBlocks: scratch)
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.byteCount, 64), alignment: 64)
-        regrouped = steps.map { step in
-            guard case .linear(let linear) = step, case .codes(let w, _) = linear.weights else { return nil }
-            return RegroupedWeights(w, path: path)
+        regrouped = Self.regroupedWeights(steps, path: path, arenaBytes: plan.byteCount,
+                                          modelBytes: model.metadata.tensors.reduce(0) { $0 + $1.size })
+    }
+
+    /// Each step's 2-bit linear weights regrouped for `path` — as long as all the copies and the
+    /// arena stay within 0.3 × the model's weight bytes + 8 MiB, the headroom that the peak-RSS
+    /// target (1.3 × the file + 16 MB) leaves beside the mapped file and the process itself.
+    /// Beyond that (BERT-base at 2 bits, say) products pack their panels per call instead.
+    private static func regroupedWeights(_ steps: [Step], path: KernelPath, arenaBytes: Int, modelBytes: Int) -> [RegroupedWeights?] {
+        let weights: [PackedMatrix?] = steps.map { step in
+            guard case .linear(let linear) = step, case .codes(let w, _) = linear.weights, w.format.bits == 2 else { return nil }
+            return w
         }
+        let copies = weights.reduce(0) { $0 + ($1.map(RegroupedWeights.byteCount) ?? 0) }
+        guard copies + arenaBytes <= modelBytes * 3 / 10 + 8 << 20 else { return weights.map { _ in nil } }
+        return weights.map { w in w.flatMap { RegroupedWeights($0, path: path) } }
     }
 
     deinit { arena.deallocate() }

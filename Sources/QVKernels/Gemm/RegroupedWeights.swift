@@ -34,6 +34,11 @@ public final class RegroupedWeights {
 
     deinit { bytes.deallocate() }
 
+    /// Bytes the regrouped copy of `w` takes.
+    public static func byteCount(of w: PackedMatrix) -> Int {
+        (max(0, w.rows) + 15) / 16 * 16 * (max(0, w.columns) + 63) / 64 * 16
+    }
+
     /// The weights of rows `first...` (a multiple of 16), for a product over those rows only.
     public func fromRow(_ first: Int) -> Slice {
         precondition(first % 16 == 0 && first < rows, "regrouped weights split only at multiples of 16 rows")
