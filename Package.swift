@@ -97,7 +97,7 @@ func hostPackage() -> Package { Package(
         .executableTarget(name: "qv-digests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVFormat"], path: "tools/arm64/digests",
                           exclude: ["EmbeddedEntry.swift"], swiftSettings: coreSwiftSettings),
 
-        .testTarget(name: "QVFormatTests", dependencies: ["QVFormat"]),
+        .testTarget(name: "QVFormatTests", dependencies: ["QVFormat", "QVKernels"]),
         .testTarget(name: "QVKernelsTests", dependencies: ["QVKernels"]),
         .testTarget(name: "QVRuntimeTests", dependencies: ["QVRuntime", "QVFormat", "QVKernels"]),
         .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVFormat"]),

@@ -51,6 +51,17 @@ QV_AVX512 static inline void transpose16x16(__m512i r[16]) {
     }
 }
 
+/* Column corrections of group g (16 columns, zero past `count`) from its prepared-byte sums. */
+QV_AVX512 static inline void store_corrections(__m512i sums, ptrdiff_t g, ptrdiff_t count, int32_t activation_format,
+                                               int32_t weight_format, ptrdiff_t columns, int32_t *column_corrections) {
+    uint32_t column_sums[16];
+    _mm512_storeu_si512((void *)column_sums, sums);
+    for (int i = 0; i < 16; i++) {
+        column_corrections[g * 16 + i] =
+            g * 16 + i < count ? qv_mb_column_correction(activation_format, weight_format, columns, column_sums[i]) : 0;
+    }
+}
+
 QV_AVX512 void qv_mb_pack_weights_avx512(const qv_mb_codes *w, ptrdiff_t first, ptrdiff_t count, ptrdiff_t groups,
                                          int32_t activation_format, int8_t *panel, int32_t *column_corrections) {
     const qv_mb_transform t = qv_mb_weight_transform(w->format);
@@ -72,12 +83,7 @@ QV_AVX512 void qv_mb_pack_weights_avx512(const qv_mb_codes *w, ptrdiff_t first, 
                 sums = _mm512_dpbusd_epi32(sums, ones, r[i]);
             }
         }
-        uint32_t column_sums[16];
-        _mm512_storeu_si512((void *)column_sums, sums);
-        for (int i = 0; i < 16; i++) {
-            column_corrections[g * 16 + i] =
-                g * 16 + i < count ? qv_mb_column_correction(activation_format, w->format, w->columns, column_sums[i]) : 0;
-        }
+        store_corrections(sums, g, count, activation_format, w->format, w->columns, column_corrections);
     }
 }
 
@@ -103,12 +109,7 @@ QV_AVX512 void qv_mb_pack_regrouped_avx512(const uint8_t *regrouped, int32_t for
             _mm512_store_si512((void *)(panel + s * step_bytes + g * 64), bytes);
             sums = _mm512_dpbusd_epi32(sums, ones, bytes);
         }
-        uint32_t column_sums[16];
-        _mm512_storeu_si512((void *)column_sums, sums);
-        for (int i = 0; i < 16; i++) {
-            column_corrections[g * 16 + i] =
-                g * 16 + i < count ? qv_mb_column_correction(activation_format, format, columns, column_sums[i]) : 0;
-        }
+        store_corrections(sums, g, count, activation_format, format, columns, column_corrections);
     }
 }
 #endif

@@ -58,6 +58,15 @@ public func codesBlock(_ accumulators: UnsafePointer<Int32>, accumulatorStride: 
                        b, output: output, outputStride: outputStride, padBytes: padBytes)
 }
 
+/// FP32 GEMM on 16-column panels with its epilogue, in register tiles of `tiling` (8×32 suits
+/// AVX-512's 32 zmm, 4×16 AVX2's 16 ymm); see Lanes16.floatPanelGemm.
+public func floatPanelGemm(a: UnsafePointer<Float>, lda: Int, m: Int, b: FloatPanels, n: Int, k: Int,
+                           _ p: EpilogueRowParameters, residualStride: Int,
+                           output: UnsafeMutablePointer<Float>, outputStride: Int, tiling: FloatPanelTiling) {
+    Kernels.floatPanelGemm(a: a, lda: lda, m: m, b: b, n: n, k: k, p, residualStride: residualStride,
+                           output: output, outputStride: outputStride, tiling: tiling)
+}
+
 /// Quantize-and-pack of row-major FP32; see Lanes16.quantizePack.
 public func quantizeRows(_ source: UnsafePointer<Float>, sourceStride: Int, rows: Int, columns: Int,
                          lanes: LaneQuantizer, into destination: UnsafeMutableRawPointer, rowStride: Int) {

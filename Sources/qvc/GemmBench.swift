@@ -43,8 +43,8 @@ final class GemmBench {
 
     init(m: Int, n: Int, k: Int) {
         self.m = m; self.n = n; self.k = k
-        var random = SplitMix(seed: UInt64(m * 1_000_003 + n * 1009 + k))
-        func floats(_ count: Int, _ value: (inout SplitMix) -> Float) -> UnsafeMutablePointer<Float> {
+        var random = SeededGenerator(seed: UInt64(m * 1_000_003 + n * 1009 + k))
+        func floats(_ count: Int, _ value: (inout SeededGenerator) -> Float) -> UnsafeMutablePointer<Float> {
             let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
             for i in 0..<count { p[i] = value(&random) }
             return p
@@ -102,7 +102,7 @@ final class GemmBench {
     }
 
     /// `rows` rows of K pseudo-random codes in `format` (every field value is a valid code).
-    private func codes(rows: Int, format: QuantFormat, _ random: inout SplitMix) -> PackedMatrix {
+    private func codes(rows: Int, format: QuantFormat, _ random: inout SeededGenerator) -> PackedMatrix {
         let stride = packedRowStride(columns: k, format: format)
         let base = UnsafeMutableRawPointer.allocate(byteCount: max(64, rows * stride), alignment: 64)
         allocations.append(base)
@@ -116,22 +116,4 @@ final class GemmBench {
         matrix.writePadding()
         return matrix.readOnly
     }
-}
-
-/// SplitMix64: a small deterministic generator for benchmark data.
-struct SplitMix {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A float in [0, 1).
-    mutating func unitFloat() -> Float { Float(next() >> 40) / Float(1 << 24) }
 }

@@ -1,5 +1,6 @@
 import CQVBShim
 import Testing
+import QVKernels
 @testable import QVFormat
 
 @Suite("CRC-32C")

@@ -1,20 +1,6 @@
 import Testing
 @testable import QVFormat
-
-/// Deterministic pseudo-random numbers (SplitMix64) so that every run tests the same inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import QVKernels
 
 /// A small model that uses every construct of the schema: all op attribute kinds, per-tensor
 /// and per-channel quantization with and without offsets, every element type and layout,

@@ -1,4 +1,5 @@
 import Testing
+import QVKernels
 @testable import QVFormat
 
 @Suite("Hostile and damaged input")

@@ -1,21 +1,6 @@
-// Shared helpers for the QVKernels testers: a seeded generator, owned buffers, packed random
+// Shared helpers for the QVKernels testers (data from QVKernels' SeededGenerator): owned buffers, packed random
 // matrices and naive references over plain code arrays.
 import QVKernels
-
-/// SplitMix64: a small seeded generator, so every test sees the same "random" data.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Every stored format, for sweeps.
 let allFormats: [QuantFormat] = [.binary, .unsigned1, .signed2, .unsigned2, .signed8, .unsigned8]

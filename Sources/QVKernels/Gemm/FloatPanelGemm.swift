@@ -33,22 +33,18 @@ public func floatPanelGemm(
         #endif
         BaselineKernels.floatPanelGemm(a: a, lda: lda, m: m, b: b, n: n, k: k, p, residualStride: residualStride,
                                        output: output, outputStride: outputStride, tiling: tiling)
+    #if arch(x86_64)
     case .avx2:
-        #if arch(x86_64)
-        floatPanelGemmAVX2(a: a, lda: lda, m: m, b: b, n: n, k: k, p, residualStride: residualStride,
-                           output: output, outputStride: outputStride)
-        #else
-        floatPanelGemm(a: a, lda: lda, b: b, m: m, n: n, k: k, epilogue: epilogue, output: output,
-                       outputStride: outputStride, path: .portable)
-        #endif
+        QVKernelsAVX2.floatPanelGemm(a: a, lda: lda, m: m, b: b, n: n, k: k, p, residualStride: residualStride,
+                                     output: output, outputStride: outputStride, tiling: .fourByOne)
     case .avx512:
-        #if arch(x86_64)
-        floatPanelGemmAVX512(a: a, lda: lda, m: m, b: b, n: n, k: k, p, residualStride: residualStride,
-                             output: output, outputStride: outputStride)
-        #else
+        QVKernelsAVX512.floatPanelGemm(a: a, lda: lda, m: m, b: b, n: n, k: k, p, residualStride: residualStride,
+                                       output: output, outputStride: outputStride, tiling: .eightByTwo)
+    #else
+    case .avx2, .avx512:
         floatPanelGemm(a: a, lda: lda, b: b, m: m, n: n, k: k, epilogue: epilogue, output: output,
                        outputStride: outputStride, path: .portable)
-        #endif
+    #endif
     }
 }
 

@@ -10,7 +10,7 @@ import QVKernelsMath
 /// Codes-ending GEMMs and softmax fused with quantization are covered too.
 public func kernelDigestLines(path: KernelPath) -> [String] {
     var lines: [String] = []
-    var random = SplitMix64(seed: 0x5156_4152_4D36_3421)
+    var random = SeededGenerator(seed: 0x5156_4152_4D36_3421)
 
     // Integer GEMMs: every supported pair of code formats on odd shapes (identity epilogue, so
     // outputs are the Int32 accumulators as floats), plus one with the whole epilogue.
@@ -87,7 +87,7 @@ public func kernelDigestLines(path: KernelPath) -> [String] {
 
 /// Integer GEMMs that end in codes through per-column thresholds (upper only, and upper and
 /// lower), for 1- and 2-bit outputs.
-private func codesGemmLines(path: KernelPath, random: inout SplitMix64) -> [String] {
+private func codesGemmLines(path: KernelPath, random: inout SeededGenerator) -> [String] {
     var lines: [String] = []
     let (m, n, k) = (13, 37, 333)
     let cases: [(QuantFormat, QuantFormat, QuantFormat)] = [(.binary, .binary, .binary), (.unsigned2, .signed2, .signed2),
@@ -126,7 +126,7 @@ private func codesGemmLines(path: KernelPath, random: inout SplitMix64) -> [Stri
 }
 
 /// The integer GEMM with a per-column scale, bias, GELU and an in-place residual (u8 × s8).
-private func epilogueLine(path: KernelPath, random: inout SplitMix64) -> String {
+private func epilogueLine(path: KernelPath, random: inout SeededGenerator) -> String {
     let m = 6, n = 29, k = 150
     let a = RandomCodes(rows: m, columns: k, format: .unsigned8, random: &random)
     let w = RandomCodes(rows: n, columns: k, format: .signed8, random: &random)
@@ -152,20 +152,7 @@ private func integerGemmDigest(_ a: RandomCodes, _ w: RandomCodes, epilogue: Epi
     }
 }
 
-/// A small fast generator (SplitMix64): the same sequence on every machine.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededGenerator {
     /// A float in [-range, range), exactly representable (24 random bits).
     mutating func nextFloat(range: Float) -> Float {
         Float(next() >> 40) * (range / 8_388_608) - range
@@ -186,7 +173,7 @@ struct RandomCodes {
     var rows: Int { mutable.rows }
     var columns: Int { mutable.columns }
 
-    init(rows: Int, columns: Int, format: QuantFormat, random: inout SplitMix64) {
+    init(rows: Int, columns: Int, format: QuantFormat, random: inout SeededGenerator) {
         let stride = packedRowStride(columns: columns, format: format)
         let base = UnsafeMutableRawPointer.allocate(byteCount: max(1, rows * stride), alignment: 64)
         for index in 0..<rows * stride {
@@ -213,7 +200,7 @@ struct FloatBuffer {
         pointer.initialize(repeating: 0, count: count)
     }
 
-    init(random: inout SplitMix64, count: Int, range: Float) {
+    init(random: inout SeededGenerator, count: Int, range: Float) {
         self.init(count: count)
         for index in 0..<count { pointer[index] = random.nextFloat(range: range) }
     }
