@@ -67,6 +67,12 @@ public func floatPanelGemm(a: UnsafePointer<Float>, lda: Int, m: Int, b: FloatPa
                            output: output, outputStride: outputStride, tiling: tiling)
 }
 
+/// LayerNorm of one row; see Lanes16.layerNormRow.
+public func layerNormRow(_ input: UnsafePointer<Float>, count: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+                         epsilon: Float, output: UnsafeMutablePointer<Float>) {
+    Kernels.layerNormRow(input, count: count, gamma: gamma, beta: beta, epsilon: epsilon, output: output)
+}
+
 /// Quantize-and-pack of row-major FP32; see Lanes16.quantizePack.
 public func quantizeRows(_ source: UnsafePointer<Float>, sourceStride: Int, rows: Int, columns: Int,
                          lanes: LaneQuantizer, into destination: UnsafeMutableRawPointer, rowStride: Int) {

@@ -1,11 +1,13 @@
-// layerNorm against a Double two-pass reference, in place and out of place.
+// layerNorm against a Double two-pass reference on every path, in place and out of place, and the
+// same bits on every path.
 import Testing
 import QVKernels
 
 @Suite struct LayerNormTests {
-    @Test func matchesDoubleReference() {
+    @Test(arguments: KernelPath.supported)
+    func matchesDoubleReference(path: KernelPath) {
         var generator = SeededGenerator(seed: 51)
-        for columns in [1, 2, 7, 8, 9, 17, 384, 385] {
+        for columns in [1, 2, 7, 8, 9, 15, 16, 17, 33, 384, 385] {
             let rows = 3, stride = columns + 2, outputStride = columns + 1
             // A large common offset makes a one-pass variance lose precision; two passes must not.
             let x = randomFloats(rows * stride, in: 99...101, using: &generator)
@@ -15,7 +17,7 @@ import QVKernels
             x.withUnsafeBufferPointer { x in
                 output.withUnsafeMutableBufferPointer { output in
                     layerNorm(x.baseAddress!, rows: rows, columns: columns, stride: stride, gamma: gamma, beta: beta,
-                              epsilon: 1e-12, output: output.baseAddress!, outputStride: outputStride)
+                              epsilon: 1e-12, output: output.baseAddress!, outputStride: outputStride, path: path)
                 }
             }
             for row in 0..<rows {
@@ -26,10 +28,31 @@ import QVKernels
                     let normalized = (values[column] - mean) / (variance + 1e-12).squareRoot()
                     let expected = columns == 1 ? Double(beta[column]) : normalized * Double(gamma[column]) + Double(beta[column])
                     #expect(abs(Double(output[row * outputStride + column]) - expected) <= 5e-5,
-                            "columns \(columns) row \(row) column \(column)")
+                            "\(path) columns \(columns) row \(row) column \(column)")
                 }
                 #expect(output[row * outputStride + columns].isNaN)
             }
+        }
+    }
+
+    @Test func everyPathGivesTheSameBits() {
+        var generator = SeededGenerator(seed: 53)
+        for columns in [1, 7, 16, 33, 384, 1000] {
+            let rows = 3
+            let x = randomFloats(rows * columns, in: -8...8, using: &generator)
+            let gamma = randomFloats(columns, in: 0.5...1.5, using: &generator)
+            let beta = randomFloats(columns, in: -1...1, using: &generator)
+            let outputs = KernelPath.supported.map { path in
+                var output = [Float](repeating: 0, count: rows * columns)
+                x.withUnsafeBufferPointer { x in
+                    output.withUnsafeMutableBufferPointer {
+                        layerNorm(x.baseAddress!, rows: rows, columns: columns, stride: columns, gamma: gamma, beta: beta,
+                                  epsilon: 1e-5, output: $0.baseAddress!, outputStride: columns, path: path)
+                    }
+                }
+                return output.map(\.bitPattern)
+            }
+            #expect(outputs.allSatisfy { $0 == outputs[0] }, "columns \(columns)")
         }
     }
 

@@ -21,6 +21,6 @@ struct LayerNormStep {
     func run(_ c: StepContext) {
         layerNorm(c.floats(input), rows: c.rows(input), columns: width, stride: width,
                   gamma: gamma.floats, beta: beta.floats, epsilon: epsilon,
-                  output: c.floats(output), outputStride: width)
+                  output: c.floats(output), outputStride: width, path: c.path)
     }
 }
