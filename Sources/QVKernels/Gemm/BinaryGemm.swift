@@ -46,9 +46,9 @@ struct BinaryCountBlock {
     let weightRows: Int
     let counts: UnsafeMutablePointer<Int32>
 
-    /// Weight rows per job: 96 keeps the counts of 128 activation rows in 48 KB (L1) while the
+    /// Weight rows per job: 64 keeps the counts of 128 activation rows in 32 KB (L1) while the
     /// per-block drain set-up stays small against the counting.
-    static let maximumWeightRows = 96
+    static let maximumWeightRows = 64
     /// Int32s from one row of counts to the next.
     static let countStride = maximumWeightRows
 }
