@@ -59,9 +59,9 @@ public struct CodeThresholds {
         return field
     }
 
-    /// The lane form for a block starting at column `first`.
-    func lanes(fromColumn first: Int) -> CodeBoundaries {
-        CodeBoundaries(upper: table + (shared ? 0 : first), stride: stride, shared: shared, count: boundaries, hasLower: hasLower,
+    /// The lane form, for the block kernels.
+    var lanes: CodeBoundaries {
+        CodeBoundaries(upper: table, stride: stride, shared: shared, count: boundaries, hasLower: hasLower,
                        bits: format.bits, paddingWord: UInt32(format.paddingByte) &* 0x0101_0101,
                        paddingByte: format.paddingByte)
     }

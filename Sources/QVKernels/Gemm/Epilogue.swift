@@ -7,8 +7,10 @@ import QVKernelsAVX512
 /// The GEMM epilogue: what happens to an accumulator on its way to the output,
 /// out[m·ldo + n] = act(Float(acc[m][n]) · scale[n] + bias[n]) + residual[m·residualStride + n].
 ///
-/// Every GEMM path calls the same four-lane `store` below, so outputs of integer GEMMs are
-/// bit-identical across paths (lane arithmetic is IEEE, never fused).
+/// Paths that finish four accumulators at a time call the four-lane `store` below; the others
+/// drain blocks through the shared 16-lane row kernels (`drainBlock`). Both do the same IEEE
+/// operations in the same order, never fused, so outputs of integer GEMMs are bit-identical
+/// across paths. A codes destination drains through integer thresholds instead (`CodeThresholds`).
 
 /// The dequantization scale applied to accumulators: one for all columns, or one per column.
 public enum EpilogueScale {
@@ -162,7 +164,7 @@ extension GemmDestination {
 private func drainCodes(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, count: Int,
                         transform: AccumulatorTransform, _ thresholds: CodeThresholds,
                         output: UnsafeMutableRawPointer, outputStride: Int, padBytes: Int, path: KernelPath) {
-    let lanes = thresholds.lanes(fromColumn: 0)
+    let lanes = thresholds.lanes
     switch path {
     case .scalar:
         let format = thresholds.format

@@ -1,6 +1,6 @@
 /// Integer GEMM on packed codes: acc[m][n] = Σ_k code_a(m, k) · code_w(n, k) in Int32 (wrapping),
-/// then the epilogue into FP32. A is M×K activations, W is N×K weights (both K-major, like
-/// PyTorch Linear weights), so out = epilogue(A·Wᵀ).
+/// then the epilogue into FP32, or thresholds into packed codes. A is M×K activations, W is N×K
+/// weights (both K-major, like PyTorch Linear weights), so out = epilogue(A·Wᵀ).
 
 /// Multiplies activations `a` (M = `a.rows`) by weights `w` (N = `w.rows`) over K = `a.columns`
 /// and writes `epilogue(acc)` to `output[m * outputStride + n]`.
