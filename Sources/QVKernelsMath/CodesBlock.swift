@@ -76,7 +76,7 @@ extension Lanes16 {
             let padding = b.paddingWord & ~keep
             @inline(__always)
             func transformed(row: Int) -> SIMD16<Int32> {
-                let addend = transform.constant &+ (transform.rowAddends.map { $0[row] &* transform.rowScale } ?? 0)
+                let addend = transform.addend(row: row)
                 let source = accumulators + row * accumulatorStride + column
                 var acc = SIMD16<Int32>()
                 if lanes == 16 {

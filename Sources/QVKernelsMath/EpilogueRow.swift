@@ -66,6 +66,12 @@ public struct AccumulatorTransform {
         self.rowAddends = rowAddends
         self.rowScale = rowScale
     }
+
+    /// What every accumulator of row `row` gains after the multiplier: the constant plus the row term.
+    @_alwaysEmitIntoClient @inline(__always)
+    public func addend(row: Int) -> Int32 {
+        constant &+ (rowAddends.map { $0[row] &* rowScale } ?? 0)
+    }
 }
 
 extension Lanes16 {
@@ -82,7 +88,7 @@ extension Lanes16 {
         for row in 0..<rows {
             var q = p
             q.residual = p.residual.map { $0 + row * residualStride }
-            let addend = transform.constant &+ (transform.rowAddends.map { $0[row] &* transform.rowScale } ?? 0)
+            let addend = transform.addend(row: row)
             let source = accumulators + row * accumulatorStride, destination = output + row * outputStride
             var column = 0
             while column + 16 <= count {

@@ -103,10 +103,12 @@ struct BertLowering {
     private func projection(_ g: GraphBuilder, _ name: String, _ lin: BertCheckpoint.Linear, input: Int, inputPoint: String,
                             output: String, activation act: QVB.Activation = .none, codes format: QuantFormat?,
                             layout: QVB.Layout) throws(CompileError) -> Int {
+        var quantizedLinear: FoldedWeights?
         if let format, format.bits <= 2, let inputFormat = precision.activationFormat, precision.weightFormat != nil,
            layout == .rowMajor || (hidden / heads) * format.bits % 8 == 0 {
             let next = try activation(output, format, zeroOffset: layout != .rowMajor)
             let folded = try quantizedWeights(lin, inputPoint: inputPoint)
+            quantizedLinear = folded
             let columns = (0..<lin.outFeatures).map {
                 ThresholdSearch.Column(scale: folded.alpha[$0], bias: folded.bias[$0], gelu: act == .gelu)
             }
@@ -119,7 +121,8 @@ struct BertLowering {
                 return codes
             }
         }
-        let out = try linear(g, name, lin, input: input, inputPoint: inputPoint, output: output, activation: act)
+        let out = try linear(g, name, lin, input: input, inputPoint: inputPoint, output: output, activation: act,
+                             folded: quantizedLinear)
         return try quantized(g, out, point: output, layout: layout, format: format)
     }
 
@@ -167,8 +170,10 @@ struct BertLowering {
                 quant: QVB.Quantization(q), layout: layout, heads: layout == .rowMajor ? 1 : heads)
     }
 
+    /// A linear layer writing FP32; a quantized one reuses `folded` when the caller already made it.
     private func linear(_ g: GraphBuilder, _ name: String, _ lin: BertCheckpoint.Linear, input: Int, inputPoint: String,
-                        output: String, residual: Int? = nil, activation act: QVB.Activation = .none) throws(CompileError) -> Int {
+                        output: String, residual: Int? = nil, activation act: QVB.Activation = .none,
+                        folded: FoldedWeights? = nil) throws(CompileError) -> Int {
         let out = g.value(output, shape: [-1, lin.outFeatures])
         let inputs = [input] + (residual.map { [$0] } ?? [])
         guard precision.weightFormat != nil else {
@@ -177,9 +182,10 @@ struct BertLowering {
             g.op(name, .linear(activation: act), inputs: inputs, outputs: [out], weights: [w, b])
             return out
         }
-        let folded = try quantizedWeights(lin, inputPoint: inputPoint)
+        let weights: FoldedWeights
+        if let folded { weights = folded } else { weights = try quantizedWeights(lin, inputPoint: inputPoint) }
         g.op(name, .linear(activation: act), inputs: inputs, outputs: [out],
-             weights: add(g, name, folded, outFeatures: lin.outFeatures, inFeatures: lin.inFeatures))
+             weights: add(g, name, weights, outFeatures: lin.outFeatures, inFeatures: lin.inFeatures))
         return out
     }
 

@@ -123,7 +123,7 @@ extension GemmDestination {
             }
         case .accumulators(let base, let stride):
             for row in 0..<rows {
-                let addend = transform.constant &+ (transform.rowAddends.map { $0[row] &* transform.rowScale } ?? 0)
+                let addend = transform.addend(row: row)
                 for column in 0..<count {
                     base[(firstRow + row) * stride + firstColumn + column] =
                         accumulators[row * accumulatorStride + column] &* transform.multiplier &+ addend
@@ -168,16 +168,14 @@ private func drainCodes(_ accumulators: UnsafePointer<Int32>, accumulatorStride:
     switch path {
     case .scalar:
         let format = thresholds.format
+        let run = MutablePackedMatrix(base: output, rows: rows, columns: count, rowStride: outputStride, format: format)
         for row in 0..<rows {
-            let addend = transform.constant &+ (transform.rowAddends.map { $0[row] &* transform.rowScale } ?? 0)
-            let destination = output + row * outputStride
-            let bytes = format.packedBytes(count: count)
-            destination.initializeMemory(as: UInt8.self, repeating: format.paddingByte, count: bytes + padBytes)
+            let addend = transform.addend(row: row)
+            (output + row * outputStride).initializeMemory(as: UInt8.self, repeating: format.paddingByte,
+                                                           count: format.packedBytes(count: count) + padBytes)
             for column in 0..<count {
                 let acc = accumulators[row * accumulatorStride + column] &* transform.multiplier &+ addend
-                let slot = column % format.fieldsPerByte, byte = destination + column / format.fieldsPerByte
-                let cleared = byte.load(as: UInt8.self) & ~(format.fieldMask << UInt8(slot * format.bits))
-                byte.storeBytes(of: cleared | thresholds.field(acc, column: column) << UInt8(slot * format.bits), as: UInt8.self)
+                run.setCode(format.code(ofField: thresholds.field(acc, column: column)), row: row, column: column)
             }
         }
         return

@@ -24,7 +24,7 @@ public final class RegroupedWeights {
         rows = w.rows
         columns = w.columns
         format = w.format
-        bytes = UnsafeMutableRawPointer.allocate(byteCount: qv_mb_regrouped_bytes(w.rows, w.columns), alignment: 64)
+        bytes = UnsafeMutableRawPointer.allocate(byteCount: Self.byteCount(of: w), alignment: 64)
         var codes = qv_mb_codes(w)
         qv_mb_regroup_weights(&codes, bytes.assumingMemoryBound(to: UInt8.self))
         #else
@@ -34,9 +34,13 @@ public final class RegroupedWeights {
 
     deinit { bytes.deallocate() }
 
-    /// Bytes the regrouped copy of `w` takes.
+    /// Bytes the regrouped copy of `w` takes (0 where weights are never regrouped).
     public static func byteCount(of w: PackedMatrix) -> Int {
-        (max(0, w.rows) + 15) / 16 * 16 * (max(0, w.columns) + 63) / 64 * 16
+        #if arch(x86_64)
+        return qv_mb_regrouped_bytes(max(0, w.rows), max(0, w.columns))
+        #else
+        return 0
+        #endif
     }
 
     /// The weights of rows `first...` (a multiple of 16), for a product over those rows only.
