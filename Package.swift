@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // qv — 1-bit and 2-bit transformers: compiler (`qvc`), runtime (`qvrun`), kernels.
 // Modules in pipeline order; none depends on one later in the list:
-//   QVFormat → QVKernels → QVRuntime → QVCompiler → QVCommandLine → qvc / qvrun
+//   QVFormat → QVKernels → QVRuntime → QVText → QVCompiler → QVCommandLine → qvc / qvrun
 import PackageDescription
 
 /// Runtime-core settings: no Foundation, no I/O, so the same sources build with Embedded Swift.
@@ -35,7 +35,7 @@ let coreSwiftSettings: [SwiftSetting] = embedded
 /// `hostPackage()`: creating a `Package` registers it, so only the chosen one may be created.)
 func embeddedPackage() -> Package { Package(
     name: "qv",
-    products: [.library(name: "QVRuntime", targets: ["QVRuntime"])],
+    products: [.library(name: "QVRuntime", targets: ["QVRuntime", "QVText"])],
     targets: [
         .target(name: "CQVKernelsARM", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "QVKernelsMath", swiftSettings: coreSwiftSettings),
@@ -46,8 +46,9 @@ func embeddedPackage() -> Package { Package(
         .systemLibrary(name: "CZstd"),
         .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd"], swiftSettings: coreSwiftSettings),
         .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], swiftSettings: coreSwiftSettings),
+        .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], swiftSettings: coreSwiftSettings),
         // The digest driver of tools/arm64-check.sh, entered from C (tools/arm64/main.c).
-        .target(name: "QVDigests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime"], path: "tools/arm64/digests",
+        .target(name: "QVDigests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText"], path: "tools/arm64/digests",
                 exclude: ["main.swift"], swiftSettings: coreSwiftSettings),
     ],
     cLanguageStandard: .c11
@@ -60,7 +61,7 @@ func hostPackage() -> Package { Package(
     products: [
         .executable(name: "qvc", targets: ["qvc"]),
         .executable(name: "qvrun", targets: ["qvrun"]),
-        .library(name: "QVRuntime", targets: ["QVRuntime"]),
+        .library(name: "QVRuntime", targets: ["QVRuntime", "QVText"]),
     ],
     targets: [
         // C libraries from Debian.
@@ -89,18 +90,21 @@ func hostPackage() -> Package { Package(
         // The FP32 FMA throughput ceiling for `qvc bench --kernels`.
         .target(name: "CQVBenchCeilings", dependencies: ["CQVKernelsX86"], cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], swiftSettings: coreSwiftSettings),
-        .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime"]),
-        .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVRuntime"]),
-        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings"]),
-        .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVCommandLine"]),
+        // The WordPiece tokenizer and text entry points, above the runtime (Embedded-clean too).
+        .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], swiftSettings: coreSwiftSettings),
+        .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"]),
+        .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVRuntime", "QVText"]),
+        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings"]),
+        .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVText", "QVCommandLine"]),
         // Kernel digests for comparing paths and machines (tools/arm64-check.sh).
-        .executableTarget(name: "qv-digests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVFormat"], path: "tools/arm64/digests",
+        .executableTarget(name: "qv-digests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText", "QVFormat"], path: "tools/arm64/digests",
                           exclude: ["EmbeddedEntry.swift"], swiftSettings: coreSwiftSettings),
 
         .testTarget(name: "QVFormatTests", dependencies: ["QVFormat", "QVKernels"]),
         .testTarget(name: "QVKernelsTests", dependencies: ["QVKernels"]),
         .testTarget(name: "QVRuntimeTests", dependencies: ["QVRuntime", "QVFormat", "QVKernels"]),
-        .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVFormat"]),
+        .testTarget(name: "QVTextTests", dependencies: ["QVText", "QVRuntime", "QVFormat", "QVKernels"]),
+        .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVText", "QVFormat"]),
         .testTarget(name: "QVCommandLineTests", dependencies: ["QVCommandLine"]),
     ],
     cLanguageStandard: .c11,

@@ -20,8 +20,9 @@ import subprocess
 import sys
 import tempfile
 
-# Fields of Model that say how the file is stored or who wrote it, not what the model is.
-FILE_FIELDS = {"formatVersion", "producer", "io", "inputs", "outputs", "metadataCrc32c", "fileSize"}
+# Fields of Model that say how the file is stored, who wrote it, or how its I/O is named —
+# not what the model computes.
+FILE_FIELDS = {"formatVersion", "producer", "io", "inputs", "outputs", "maxTokens", "metadataCrc32c", "fileSize"}
 
 
 def generated_reader(schema):

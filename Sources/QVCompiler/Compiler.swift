@@ -45,12 +45,13 @@ public enum Compiler {
 
     private static func encode(_ c: BertCheckpoint, precision: Precision, samples: [String: [Float]],
                                options: CompileOptions, compression: QVB.Compression) throws(CompileError) -> [UInt8] {
-        let (graph, io) = try BertLowering(checkpoint: c, precision: precision, samples: samples).lower()
+        let (graph, inputs, outputs) = try BertLowering(checkpoint: c, precision: precision, samples: samples).lower()
         let model = QVB.Model(
             formatVersion: QVB.formatVersion,
             producer: QVB.Producer(name: "qvc", version: version, source: c.source, command: options.command),
             family: .bert, bert: c.config, precision: precision.rawValue, tokenizer: c.tokenizer,
-            tensors: graph.tensors, values: graph.values, ops: graph.ops, io: io)
+            tensors: graph.tensors, values: graph.values, ops: graph.ops, inputs: inputs, outputs: outputs,
+            maxTokens: c.tokenizer.maxLength)
         do {
             return try QVBWriter.encode(model, sections: graph.sections, compression: compression)
         } catch {

@@ -29,13 +29,19 @@ struct QVBDecoder {
             producer: try root.table(F.producer).map { table throws(FlatBufferError) in try producer(table) } ?? QVB.Producer(),
             family: try enumeration(root.integer(F.family, default: UInt8(0)), "model family", at: root.position),
             bert: nil, precision: try string(root, F.precision), tokenizer: nil, tensors: [], values: [], ops: [],
-            io: QVB.ModelIO(inputIds: 0, tokenTypes: 0, mask: 0))
+            inputs: [], outputs: [], maxTokens: try integer(root, F.maxTokens, as: UInt32.self))
         if let table = try root.table(F.bert) { model.bert = try bert(table) }
         if let table = try root.table(F.tokenizer) { model.tokenizer = try tokenizer(table) }
         for (index, table) in try tables(root, F.tensors).enumerated() { model.tensors.append(try tensor(table, index: index)) }
         for (index, table) in try tables(root, F.values).enumerated() { model.values.append(try value(table, index: index)) }
         for (index, table) in try tables(root, F.ops).enumerated() { model.ops.append(try op(table, index: index)) }
-        if let table = try root.table(F.io) { model.io = try io(table) }
+        for table in try tables(root, F.inputs) { model.inputs.append(try port(table)) }
+        for table in try tables(root, F.outputs) { model.outputs.append(try port(table)) }
+        if model.formatVersion == 1 {
+            // Version 1 had fixed token I/O and the tokenizer's length as the only bound.
+            (model.inputs, model.outputs) = try legacyPorts(try root.table(F.io), at: root.position)
+            model.maxTokens = model.tokenizer?.maxLength ?? 0
+        }
         var sections: [StoredSection] = []
         for (index, table) in try tables(root, F.sections).enumerated() { sections.append(try section(table, index: index)) }
         return (model, sections)
@@ -106,7 +112,8 @@ struct QVBDecoder {
             typealias F = QVBSchema.AttentionAttrs
             return .attention(heads: Int(try table.integer(F.heads, default: UInt32(0))),
                               scoreScale: try table.float(F.scoreScale),
-                              probs: try table.table(F.probs).map { quant throws(FlatBufferError) in try quantization(quant) })
+                              probs: try table.table(F.probs).map { quant throws(FlatBufferError) in try quantization(quant) },
+                              groupRows: try integer(table, F.groupRows, as: UInt32.self))
         case .meanPool: return .meanPool
         case .clsPool: return .clsPool
         case .l2Normalize: return .l2Normalize(epsilon: try table.float(QVBSchema.L2NormalizeAttrs.epsilon))
@@ -154,14 +161,27 @@ struct QVBDecoder {
                             source: try string(table, F.source), command: try string(table, F.command))
     }
 
-    private func io(_ table: FlatBufferTable) throws(FlatBufferError) -> QVB.ModelIO {
+    private mutating func port(_ table: FlatBufferTable) throws(FlatBufferError) -> QVB.Port {
+        typealias F = QVBSchema.ModelPort
+        return QVB.Port(name: try string(table, F.name), value: try integer(table, F.value, as: UInt32.self),
+                        role: try enumeration(table.integer(F.role, default: UInt8(0)), "I/O role", at: table.position))
+    }
+
+    /// Format version 1's fixed I/O table as named ports: the three token inputs, then the
+    /// embedding and/or logits outputs.
+    private func legacyPorts(_ table: FlatBufferTable?, at offset: Int) throws(FlatBufferError) -> ([QVB.Port], [QVB.Port]) {
         typealias F = QVBSchema.ModelIO
-        let embedding = Int(try table.integer(F.embedding, default: Int32(-1)))
-        let logits = Int(try table.integer(F.logits, default: Int32(-1)))
-        return QVB.ModelIO(inputIds: Int(try table.integer(F.inputIds, default: UInt32(0))),
-                           tokenTypes: Int(try table.integer(F.tokenTypes, default: UInt32(0))),
-                           mask: Int(try table.integer(F.mask, default: UInt32(0))),
-                           embedding: embedding == -1 ? nil : embedding, logits: logits == -1 ? nil : logits)
+        guard let table else { throw FlatBufferError("a version 1 model has no io table", at: offset) }
+        let inputs = [
+            QVB.Port(name: "input_ids", value: try integer(table, F.inputIds, as: UInt32.self), role: .tokenIds),
+            QVB.Port(name: "token_type_ids", value: try integer(table, F.tokenTypes, as: UInt32.self), role: .tokenTypes),
+            QVB.Port(name: "attention_mask", value: try integer(table, F.mask, as: UInt32.self), role: .attentionMask),
+        ]
+        var outputs: [QVB.Port] = []
+        let embedding = try table.integer(F.embedding, default: Int32(-1)), logits = try table.integer(F.logits, default: Int32(-1))
+        if embedding >= 0 { outputs.append(QVB.Port(name: "embedding", value: Int(embedding), role: .embedding)) }
+        if logits >= 0 { outputs.append(QVB.Port(name: "logits", value: Int(logits), role: .logits)) }
+        return (inputs, outputs)
     }
 
     private mutating func section(_ table: FlatBufferTable, index: Int) throws(FlatBufferError) -> StoredSection {

@@ -29,7 +29,8 @@ struct QVBEncoder {
         let tokenizer = try model.tokenizer.map { tokenizer throws(QVBError) in try self.tokenizer(tokenizer) }
         let bert = try model.bert.map { bert throws(QVBError) in try self.bert(bert) }
         let producer = self.producer(model.producer)
-        let io = try self.io(model.io)
+        let inputs = builder.createVector(offsets: try model.inputs.map { port throws(QVBError) in try self.port(port, "input") })
+        let outputs = builder.createVector(offsets: try model.outputs.map { port throws(QVBError) in try self.port(port, "output") })
         let precision = builder.createString(model.precision)
 
         builder.startTable()
@@ -44,8 +45,10 @@ struct QVBEncoder {
         builder.add(F.tensors, tensorsVector)
         builder.add(F.values, valuesVector)
         builder.add(F.ops, opsVector)
-        builder.add(F.io, io)
         builder.add(F.sections, sectionsVector)
+        builder.add(F.inputs, inputs)
+        builder.add(F.outputs, outputs)
+        builder.add(F.maxTokens, try uint32(model.maxTokens, "max tokens"), default: 0)
         return builder.endTable()
     }
 
@@ -155,13 +158,14 @@ struct QVBEncoder {
             builder.startTable()
             builder.add(QVBSchema.LinearAttrs.activation, activation.rawValue, default: 0)
             return (.linear, builder.endTable())
-        case .attention(let heads, let scoreScale, let probs):
+        case .attention(let heads, let scoreScale, let probs, let groupRows):
             typealias F = QVBSchema.AttentionAttrs
             let probsTable = try probs.map { quant throws(QVBError) in try quantization(quant, of: "\(owner) probabilities") }
             builder.startTable()
             builder.add(F.heads, try uint32(heads, "\(owner) heads"), default: 0)
             builder.add(F.scoreScale, scoreScale)
             builder.add(F.probs, probsTable)
+            builder.add(F.groupRows, try uint32(groupRows, "\(owner) group rows"), default: 0)
             return (.attention, builder.endTable())
         }
     }
@@ -226,14 +230,13 @@ struct QVBEncoder {
         return builder.endTable()
     }
 
-    private mutating func io(_ io: QVB.ModelIO) throws(QVBError) -> FlatBufferBuilder.Offset {
-        typealias F = QVBSchema.ModelIO
+    private mutating func port(_ port: QVB.Port, _ kind: String) throws(QVBError) -> FlatBufferBuilder.Offset {
+        typealias F = QVBSchema.ModelPort
+        let name = builder.createString(port.name)
         builder.startTable()
-        builder.add(F.inputIds, try uint32(io.inputIds, "io input_ids"), default: 0)
-        builder.add(F.tokenTypes, try uint32(io.tokenTypes, "io token_types"), default: 0)
-        builder.add(F.mask, try uint32(io.mask, "io mask"), default: 0)
-        builder.add(F.embedding, try int32(io.embedding, "io embedding"), default: -1)
-        builder.add(F.logits, try int32(io.logits, "io logits"), default: -1)
+        builder.add(F.name, name)
+        builder.add(F.value, try uint32(port.value, "model \(kind) '\(port.name)' value"), default: 0, force: true)
+        builder.add(F.role, port.role.rawValue, default: 0)
         return builder.endTable()
     }
 
@@ -249,15 +252,6 @@ struct QVBEncoder {
     private func uint64(_ value: Int, _ what: String) throws(QVBError) -> UInt64 {
         guard let field = UInt64(exactly: value) else {
             throw QVBError(.invalidModel, "cannot write: \(what) is \(value), which is negative")
-        }
-        return field
-    }
-
-    /// An optional value index as the schema's `int` with -1 for none.
-    private func int32(_ value: Int?, _ what: String) throws(QVBError) -> Int32 {
-        guard let value else { return -1 }
-        guard value >= 0, let field = Int32(exactly: value) else {
-            throw QVBError(.invalidModel, "cannot write: \(what) is \(value), outside 0...\(Int32.max)")
         }
         return field
     }

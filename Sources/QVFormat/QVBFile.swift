@@ -120,10 +120,10 @@ public final class QVBFile: @unchecked Sendable {
         } catch {
             throw malformed(error)
         }
-        guard version == QVB.formatVersion else {
-            throw QVBError(.unsupportedVersion, "the file is .qvb format version \(version), but this qv reads version "
-                           + "\(QVB.formatVersion); recompile the model with this qv's `qvc compile`, or use a qv "
-                           + "that reads version \(version)")
+        guard (UInt32(QVB.oldestReadableVersion)...UInt32(QVB.formatVersion)).contains(version) else {
+            throw QVBError(.unsupportedVersion, "the file is .qvb format version \(version), but this qv reads versions "
+                           + "\(QVB.oldestReadableVersion) to \(QVB.formatVersion); recompile the model with this qv's "
+                           + "`qvc compile`, or use a qv that reads version \(version)")
         }
         let computedChecksum = layout.compute(over: reader.bytes)
         guard storedChecksum == computedChecksum else {

@@ -54,9 +54,11 @@ extension QVB {
         case quantize
         /// y = act(alpha ⊙ (x·Wᵀ) + bias) (+ residual); weights [W, bias, alpha?].
         case linear(activation: Activation)
-        /// Multi-head self-attention core over inputs [q, k, v, mask]; `probs` quantizes the
-        /// probabilities when the second matmul is integer.
-        case attention(heads: Int, scoreScale: Float, probs: Quantization?)
+        /// Multi-head self-attention core over inputs [q, k, v] or [q, k, v, mask]; `probs`
+        /// quantizes the probabilities when the second matmul is integer. `groupRows` > 0 splits
+        /// the rows into consecutive groups (windows) of that many rows that attend only within
+        /// themselves; 0 is one group of all rows.
+        case attention(heads: Int, scoreScale: Float, probs: Quantization?, groupRows: Int = 0)
         /// Mean over unmasked tokens: [x, mask] → [1, features].
         case meanPool
         /// First token: [x] → [1, features].

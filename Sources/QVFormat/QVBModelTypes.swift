@@ -121,26 +121,38 @@ extension QVB {
         }
     }
 
-    /// Where the model's inputs and named outputs are (indices into `Model.values`).
-    public struct ModelIO: Hashable, Sendable {
-        /// Token ids input.
-        public var inputIds: Int
-        /// Token type ids input.
-        public var tokenTypes: Int
-        /// Attention mask input.
-        public var mask: Int
-        /// Sentence embedding output, if the model has one.
-        public var embedding: Int?
-        /// Classifier logits output, if the model has one.
-        public var logits: Int?
+    /// What a model input or output is to the host that fills or reads it.
+    public enum IORole: UInt8, Hashable, Sendable, CaseIterable {
+        /// An FP32 tensor of the declared shape.
+        case tensor = 0
+        /// Int32 `[-1]`: one token id per token.
+        case tokenIds = 1
+        /// Int32 `[-1]`: segment ids (0 when the host gives none).
+        case tokenTypes = 2
+        /// Int32 `[-1]`: 1 where a token is attended, 0 for padding (1 when the host gives none).
+        case attentionMask = 3
+        /// FP32 image tensor (e.g. `[1, 3, H, W]`), already preprocessed.
+        case image = 4
+        /// FP32 `[1, F]`: a pooled, possibly normalised embedding.
+        case embedding = 5
+        /// FP32 `[1, classes]`: classifier logits.
+        case logits = 6
+    }
 
-        /// Creates an IO description.
-        public init(inputIds: Int, tokenTypes: Int, mask: Int, embedding: Int? = nil, logits: Int? = nil) {
-            self.inputIds = inputIds
-            self.tokenTypes = tokenTypes
-            self.mask = mask
-            self.embedding = embedding
-            self.logits = logits
+    /// One named input or output of the model: a graph value and what it is.
+    public struct Port: Hashable, Sendable {
+        /// Name the host uses (unique among the inputs, and among the outputs).
+        public var name: String
+        /// Index into `Model.values`.
+        public var value: Int
+        /// What the value is.
+        public var role: IORole
+
+        /// Creates a port.
+        public init(name: String, value: Int, role: IORole) {
+            self.name = name
+            self.value = value
+            self.role = role
         }
     }
 
@@ -164,13 +176,17 @@ extension QVB {
         public var values: [Value]
         /// The graph, in execution order.
         public var ops: [Op]
-        /// Inputs and outputs.
-        public var io: ModelIO
+        /// Values the host fills before a run.
+        public var inputs: [Port]
+        /// Values the host reads after a run.
+        public var outputs: [Port]
+        /// Largest length the tokens dimension (-1 in shapes) may take; 0 when no value has one.
+        public var maxTokens: Int
 
         /// Creates a model description.
         public init(formatVersion: Int = QVB.formatVersion, producer: Producer, family: ModelFamily,
                     bert: BertConfig?, precision: String, tokenizer: Tokenizer?, tensors: [Tensor],
-                    values: [Value], ops: [Op], io: ModelIO) {
+                    values: [Value], ops: [Op], inputs: [Port], outputs: [Port], maxTokens: Int) {
             self.formatVersion = formatVersion
             self.producer = producer
             self.family = family
@@ -180,7 +196,9 @@ extension QVB {
             self.tensors = tensors
             self.values = values
             self.ops = ops
-            self.io = io
+            self.inputs = inputs
+            self.outputs = outputs
+            self.maxTokens = maxTokens
         }
     }
 }

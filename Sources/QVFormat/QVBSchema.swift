@@ -17,7 +17,7 @@ enum QVBSchema {
     enum Value: Int, FlatBufferField { case name, type, shape, quant, layout, heads }
     enum LayerNormAttrs: Int, FlatBufferField { case epsilon }
     enum LinearAttrs: Int, FlatBufferField { case activation }
-    enum AttentionAttrs: Int, FlatBufferField { case heads, scoreScale, probs }
+    enum AttentionAttrs: Int, FlatBufferField { case heads, scoreScale, probs, groupRows }
     enum L2NormalizeAttrs: Int, FlatBufferField { case epsilon }
     enum Op: Int, FlatBufferField { case name, attributesType, attributes, inputs, outputs, weights }
     enum Tokenizer: Int, FlatBufferField {
@@ -30,9 +30,10 @@ enum QVBSchema {
     }
     enum Producer: Int, FlatBufferField { case name, version, source, command }
     enum ModelIO: Int, FlatBufferField { case inputIds, tokenTypes, mask, embedding, logits }
+    enum ModelPort: Int, FlatBufferField { case name, value, role }
     enum Model: Int, FlatBufferField {
         case formatVersion, producer, family, bert, precision, tokenizer, tensors, values, ops, io
-        case sections, metadataCRC32C, fileSize
+        case sections, metadataCRC32C, fileSize, inputs, outputs, maxTokens
     }
 
     /// Member numbers of the `OpAttrs` union (0 is NONE).

@@ -1,8 +1,11 @@
 /// The `.qvb` model file (formats/qvb.fbs) as plain Swift values. `QVBWriter` encodes them,
 /// `QVBFile` decodes and checks them.
 public enum QVB {
-    /// The format version this build of qv writes and reads.
-    public static let formatVersion = 1
+    /// The format version this build of qv writes.
+    public static let formatVersion = 2
+    /// The oldest format version it still reads (version 1's fixed token I/O is translated into
+    /// named ports on reading).
+    public static let oldestReadableVersion = 1
 }
 
 extension QVB {

@@ -167,8 +167,8 @@ struct QVBValidator {
             guard epsilon >= 0, epsilon.isFinite else {
                 throw QVBInconsistency("\(place) has an epsilon that is negative or not finite")
             }
-        case .attention(let heads, let scoreScale, let probs):
-            guard heads >= 1, scoreScale.isFinite else {
+        case .attention(let heads, let scoreScale, let probs, let groupRows):
+            guard heads >= 1, scoreScale.isFinite, groupRows >= 0 else {
                 throw QVBInconsistency("\(place) has \(heads) heads or a score scale that is not finite; "
                                        + "it needs at least 1 head and a finite scale")
             }
@@ -185,13 +185,37 @@ struct QVBValidator {
         }
     }
 
+    /// Ports name values in range, with names unique on each side, roles that fit the side and
+    /// appear at most once (but `tensor`), and no value both an input and an output, or two inputs.
     private func checkIO() throws(QVBInconsistency) {
-        let io = model.io
-        let named: [(String, Int?)] = [("input_ids", io.inputIds), ("token_types", io.tokenTypes), ("mask", io.mask),
-                                       ("embedding", io.embedding), ("logits", io.logits)]
-        for (name, index) in named {
-            guard let index, !model.values.indices.contains(index) else { continue }
-            throw QVBInconsistency("model io '\(name)' is value \(index), but there are \(model.values.count) values")
+        let inputRoles: Set<QVB.IORole> = [.tensor, .tokenIds, .tokenTypes, .attentionMask, .image]
+        let outputRoles: Set<QVB.IORole> = [.tensor, .embedding, .logits]
+        try check(model.inputs, side: "input", roles: inputRoles)
+        try check(model.outputs, side: "output", roles: outputRoles)
+        let inputValues = Set(model.inputs.map(\.value))
+        guard inputValues.count == model.inputs.count else {
+            throw QVBInconsistency("two model inputs name the same value; each input needs a value of its own")
+        }
+        for port in model.outputs where inputValues.contains(port.value) {
+            throw QVBInconsistency("model output '\(port.name)' is value \(port.value), which is also an input")
+        }
+        guard model.maxTokens >= 0 else { throw QVBInconsistency("max_tokens \(model.maxTokens) is negative") }
+    }
+
+    private func check(_ ports: [QVB.Port], side: String, roles: Set<QVB.IORole>) throws(QVBInconsistency) {
+        var names: Set<String> = [], seen: Set<QVB.IORole> = []
+        for port in ports {
+            let place = "model \(side) '\(port.name)'"
+            guard !port.name.isEmpty, names.insert(port.name).inserted else {
+                throw QVBInconsistency("model \(side) names must be non-empty and unique; '\(port.name)' is not")
+            }
+            guard model.values.indices.contains(port.value) else {
+                throw QVBInconsistency("\(place) is value \(port.value), but there are \(model.values.count) values")
+            }
+            guard roles.contains(port.role) else { throw QVBInconsistency("\(place) has role \(port.role), which no \(side) can have") }
+            guard port.role == .tensor || seen.insert(port.role).inserted else {
+                throw QVBInconsistency("\(place) repeats role \(port.role); a model has at most one \(side) of that role")
+            }
         }
     }
 

@@ -1,29 +1,6 @@
 import QVFormat
 import QVKernels
 
-/// The outputs of one inference.
-public struct ModelOutput: Sendable {
-    /// Token ids the model ran on.
-    public var ids: [Int32]
-    /// Pooled (and, where the model says so, normalised) sentence embedding.
-    public var embedding: [Float]?
-    /// Classifier logits.
-    public var logits: [Float]?
-
-    /// Softmax of the logits.
-    public var probabilities: [Float]? {
-        guard var p = logits, !p.isEmpty else { return nil }
-        p.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, count: $0.count) }
-        return p
-    }
-
-    /// Index of the largest logit.
-    public var predictedClass: Int? {
-        guard let logits, !logits.isEmpty else { return nil }
-        return logits.indices.max { logits[$0] < logits[$1] }
-    }
-}
-
 /// A value's contents as an observer sees them after the step that wrote it.
 public enum ValueSnapshot {
     /// FP32 contents, rows × features.
@@ -67,12 +44,12 @@ public final class InferenceSession {
         let steps = model.steps, tokens = model.maxTokens
         var first = [Int](repeating: Int.max, count: model.layouts.count)
         var last = [Int](repeating: -1, count: model.layouts.count)
-        for v in [model.io.ids, model.io.tokenTypes, model.io.mask] { first[v] = 0 }
+        for port in model.inputs { first[port.value] = 0; last[port.value] = 0 }
         for (i, op) in model.metadata.ops.enumerated() {
             for v in op.outputs { first[v] = min(first[v], i); last[v] = max(last[v], i) }
             for v in op.inputs { last[v] = max(last[v], i) }
         }
-        for case let v? in [model.io.embedding, model.io.logits] { last[v] = steps.count }
+        for port in model.outputs { last[port.value] = steps.count }
         let blocks: [ArenaPlan.Block?] = model.layouts.indices.map { v in
             guard last[v] >= 0 else { return nil }
             return ArenaPlan.Block(bytes: model.layouts[v].byteCount(tokens: tokens), first: min(first[v], last[v]), last: last[v])
@@ -102,39 +79,54 @@ public final class InferenceSession {
 
     deinit { arena.deallocate() }
 
-    /// Tokenizes `text` and runs the model on it.
-    public func run(text: String) throws(RuntimeError) -> ModelOutput {
-        try run(ids: model.tokenizer.encode(text))
-    }
-
-    /// Runs the model on `ids` (token types 0, every token attended), calling `observer`, if
-    /// given, with every value each step writes.
-    public func run(ids: [Int32], observer: ValueObserver? = nil) throws(RuntimeError) -> ModelOutput {
-        try model.validate(ids: ids)
-        let tokens = ids.count
-        let io = model.io
-        func context(_ step: Int) -> StepContext {
-            StepContext(arena: arena, offsets: plan.offsets, layouts: model.layouts,
-                        scratch: arena + plan.scratchOffsets[step], scratchStride: scratchStrides[step],
-                        tokens: tokens, path: path, parallel: parallel, regrouped: regrouped[step])
-        }
-        let c = context(0)
-        for t in 0..<tokens {
-            c.int32s(io.ids)[t] = ids[t]
-            c.int32s(io.tokenTypes)[t] = 0
-            c.int32s(io.mask)[t] = 1
+    /// Runs the model on `inputs` — every input port by name, except that token types default
+    /// to 0 and the attention mask to 1 — calling `observer`, if given, with every value each step
+    /// writes. The outputs are views into the session's arena, valid until its next run; without
+    /// an observer, a run allocates nothing.
+    public func run(inputs given: [ModelInput], observer: ValueObserver? = nil) throws(RuntimeError) -> ModelOutputs {
+        let tokens = try model.tokenCount(given)
+        let c = context(0, tokens: tokens)
+        for port in model.inputs {
+            try write(model.data(for: port, in: given), to: port, tokens: tokens, c)
         }
         let ops = model.metadata.ops
         for (i, step) in model.steps.enumerated() {
-            let ctx = context(i)
+            let ctx = context(i, tokens: tokens)
             try step.run(ctx)
             if let observer { for v in ops[i].outputs { observer(v, snapshot(v, ctx)) } }
         }
-        func row(_ v: Int?) -> [Float]? {
-            guard let v, let n = model.layouts[v].floatColumns else { return nil }
-            return Array(UnsafeBufferPointer(start: c.floats(v), count: n))
+        return ModelOutputs(session: self, tokens: tokens)
+    }
+
+    /// Copies `data` into input `port`'s arena place, or its role's default when not given.
+    private func write(_ data: ModelInput.Data?, to port: ModelPort, tokens: Int, _ c: StepContext) throws(RuntimeError) {
+        let count = port.count(tokens: tokens)
+        switch (data, port.elements) {
+        case (.int32s(let values)?, .int32PerToken):
+            c.int32s(port.value).update(from: values.baseAddress!, count: count)
+        case (nil, .int32PerToken) where port.defaultInt32 != nil:
+            c.int32s(port.value).update(repeating: port.defaultInt32!, count: count)
+        case (.floats(let values)?, .floats):
+            guard values.count == count else {
+                throw RuntimeError(.invalidInput, "input '\(port.name)' has \(values.count) floats; shape \(port.shape) needs \(count)")
+            }
+            if count > 0 { c.floats(port.value).update(from: values.baseAddress!, count: count) }
+        case (nil, _): throw port.missing
+        default: throw port.mistyped
         }
-        return ModelOutput(ids: ids, embedding: row(io.embedding), logits: row(io.logits))
+    }
+
+    /// What step `step` sees for `tokens` tokens.
+    private func context(_ step: Int, tokens: Int) -> StepContext {
+        StepContext(arena: arena, offsets: plan.offsets, layouts: model.layouts,
+                    scratch: arena + plan.scratchOffsets[step], scratchStride: scratchStrides[step],
+                    tokens: tokens, path: path, parallel: parallel, regrouped: regrouped[step])
+    }
+
+    /// FP32 contents of `port` after a run over `tokens` tokens.
+    func floats(_ port: ModelPort, tokens: Int) -> UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(start: arena.advanced(by: plan.offsets[port.value]).assumingMemoryBound(to: Float.self),
+                            count: port.count(tokens: tokens))
     }
 
     private func snapshot(_ v: Int, _ c: StepContext) -> ValueSnapshot {

@@ -1,25 +1,21 @@
 import QVFormat
 import QVKernels
 
-/// A loaded `.qvb` model: the verified file, its tokenizer, and its graph bound to runnable steps.
-/// Immutable once made; any number of sessions may run it.
+/// A loaded `.qvb` model: the verified file and its graph bound to runnable steps, with its named
+/// inputs and outputs. Immutable once made; any number of sessions may run it. Text models'
+/// tokenizers live in QVText, above the runtime.
 public final class QVModel {
     /// The verified file the model reads its constants from (zero-copy).
     public let file: QVBFile
-    /// The tokenizer built from the file's vocabulary and settings.
-    public let tokenizer: WordPieceTokenizer
-    /// Longest token sequence (special tokens included) the model accepts.
+    /// What the host fills before a run, in the file's order.
+    public let inputs: [ModelPort]
+    /// What the host reads after a run, in the file's order.
+    public let outputs: [ModelPort]
+    /// Longest sequence the tokens dimension takes (0 when no value has one).
     public let maxTokens: Int
 
     let layouts: [ValueLayout]
     let steps: [Step]
-    let io: IO
-
-    /// Indices of the model's input and output values.
-    struct IO {
-        let ids: Int, tokenTypes: Int, mask: Int
-        let embedding: Int?, logits: Int?
-    }
 
     /// The file's metadata.
     public var metadata: QVB.Model { file.model }
@@ -27,7 +23,7 @@ public final class QVModel {
     /// Class labels of a classification head, empty for an embedder.
     public var labels: [String] { file.model.bert?.labels ?? [] }
 
-    /// Binds the graph of `file`; throws if any op, value or constant does not fit.
+    /// Binds the graph of `file`; throws if any op, value, constant or port does not fit.
     public init(file: QVBFile) throws(RuntimeError) {
         self.file = file
         let m = file.model
@@ -43,52 +39,137 @@ public final class QVModel {
         guard !steps.isEmpty else { throw RuntimeError(.invalidGraph, "the model has no ops; recompile it with qvc") }
         self.layouts = layouts
         self.steps = steps
+        inputs = try m.inputs.map { port throws(RuntimeError) in try ModelPort(port, layouts: layouts, side: .input) }
+        outputs = try m.outputs.map { port throws(RuntimeError) in try ModelPort(port, layouts: layouts, side: .output) }
+        guard !outputs.isEmpty else { throw RuntimeError(.invalidGraph, "the model declares no outputs; recompile it with qvc") }
 
-        let n = layouts.count
-        func index(_ i: Int, _ role: String) throws(RuntimeError) -> Int {
-            guard i >= 0, i < n else { throw RuntimeError(.invalidGraph, "model \(role) names value \(i) of \(n)") }
-            return i
-        }
-        let io = m.io
-        self.io = IO(ids: try index(io.inputIds, "input ids"), tokenTypes: try index(io.tokenTypes, "token types"),
-                     mask: try index(io.mask, "mask"),
-                     embedding: try io.embedding.map { i throws(RuntimeError) in try index(i, "embedding") },
-                     logits: try io.logits.map { i throws(RuntimeError) in try index(i, "logits") })
-        guard self.io.embedding != nil || self.io.logits != nil else {
-            throw RuntimeError(.invalidGraph, "the model declares neither an embedding nor logits output")
-        }
-        for v in [self.io.ids, self.io.tokenTypes, self.io.mask] where layouts[v].elements != .int32 {
-            throw RuntimeError(.invalidGraph, "model input '\(layouts[v].name)' must be one Int32 per token")
-        }
-        for case let v? in [self.io.embedding, self.io.logits] where layouts[v].floatColumns == nil || layouts[v].rows != .fixed(1) {
-            throw RuntimeError(.invalidGraph, "model output '\(layouts[v].name)' must be one FP32 row")
-        }
-
-        guard let t = m.tokenizer else {
-            throw RuntimeError(.invalidGraph, "the model has no tokenizer; recompile it with qvc from a folder with vocab.txt")
-        }
-        let options = WordPieceOptions(
-            lowercase: t.lowercase, stripAccents: t.stripAccents, handleChineseChars: t.handleChineseChars,
-            cleanText: t.cleanText, continuingPrefix: t.continuingPrefix,
-            maxInputCharsPerWord: Int(t.maxInputCharsPerWord), maxLength: Int(t.maxLength),
-            unkID: Int32(t.unkId), clsID: Int32(t.clsId), sepID: Int32(t.sepId), padID: Int32(t.padId),
-            specialTokenIDs: t.specialIds.map { Int32($0) })
-        tokenizer = WordPieceTokenizer(vocabulary: t.vocab, options: options)
-        var limit = Int(t.maxLength)
+        let usesTokens = layouts.contains { $0.rows == .tokens }
+        var limit = usesTokens ? m.maxTokens : 0
         for case .embedding(let e) in steps { limit = min(limit, e.position.rows) }
-        guard limit >= 2 else { throw RuntimeError(.invalidGraph, "the model accepts fewer than 2 tokens") }
+        if usesTokens {
+            guard limit >= 2 else { throw RuntimeError(.invalidGraph, "the model accepts fewer than 2 tokens; recompile it with qvc") }
+            guard inputs.contains(where: { $0.rowCount == .tokens }) else {
+                throw RuntimeError(.invalidGraph, "values have a tokens dimension but no input sets the token count; recompile it with qvc")
+            }
+        }
         maxTokens = limit
     }
 
-    /// Checks that `ids` can run: length within `maxTokens`, every id inside the embedding tables.
-    func validate(ids: [Int32]) throws(RuntimeError) {
-        guard !ids.isEmpty, ids.count <= maxTokens else {
-            throw RuntimeError(.invalidInput, "\(ids.count) tokens; the model takes 1 to \(maxTokens)")
-        }
-        for case .embedding(let e) in steps {
-            for id in ids where id < 0 || Int(id) >= e.word.rows {
-                throw RuntimeError(.invalidInput, "token id \(id) is outside the vocabulary of \(e.word.rows)")
+    /// The input named `name`, if the model has one.
+    public func input(named name: String) -> ModelPort? { inputs.first { $0.name == name } }
+    /// The first input of `role`, if the model has one.
+    public func input(role: QVB.IORole) -> ModelPort? { inputs.first { $0.role == role } }
+    /// The first output of `role`, if the model has one.
+    public func output(role: QVB.IORole) -> ModelPort? { outputs.first { $0.role == role } }
+
+    /// The data given for `port`, if any.
+    func data(for port: ModelPort, in given: [ModelInput]) -> ModelInput.Data? {
+        given.first { $0.name == port.name }?.data
+    }
+
+    /// The token count the given inputs set (every input with a tokens dimension must agree),
+    /// checked against `maxTokens`; 0 for a model without a tokens dimension.
+    func tokenCount(_ given: [ModelInput]) throws(RuntimeError) -> Int {
+        var tokens: Int?
+        for input in given {
+            guard let port = inputs.first(where: { $0.name == input.name }) else {
+                throw RuntimeError(.invalidInput, "the model has no input named '\(input.name)'")
             }
+            guard port.rowCount == .tokens else { continue }
+            let count: Int
+            switch (input.data, port.elements) {
+            case (.int32s(let values), .int32PerToken): count = values.count
+            case (.floats(let values), .floats):
+                guard values.count % port.columns == 0 else {
+                    throw RuntimeError(.invalidInput, "input '\(port.name)' has \(values.count) floats, not whole rows of \(port.columns)")
+                }
+                count = values.count / port.columns
+            default: throw port.mistyped
+            }
+            if let tokens, tokens != count {
+                throw RuntimeError(.invalidInput, "input '\(port.name)' has \(count) tokens, another input \(tokens)")
+            }
+            tokens = count
+        }
+        guard maxTokens > 0 else { return 0 }
+        guard let tokens else {
+            throw RuntimeError(.invalidInput, "no input gives the token count; the model needs '\(inputs.first { $0.rowCount == .tokens }?.name ?? "")'")
+        }
+        guard tokens >= 1, tokens <= maxTokens else {
+            throw RuntimeError(.invalidInput, "\(tokens) tokens; the model takes 1 to \(maxTokens)")
+        }
+        return tokens
+    }
+}
+
+/// A named model input or output as the runtime binds it: the value, its role, and the
+/// elements a host passes or reads.
+public struct ModelPort: Sendable {
+    /// The elements of a port.
+    public enum Elements: Sendable, Equatable {
+        /// One Int32 per token (ids, token types, mask).
+        case int32PerToken
+        /// FP32, `count(tokens:)` of them in row-major order.
+        case floats
+    }
+
+    /// Name the host uses.
+    public let name: String
+    /// What the value is.
+    public let role: QVB.IORole
+    /// Dimensions as the file declares them (-1 is the token count).
+    public let shape: [Int]
+    /// Kind of elements.
+    public let elements: Elements
+    /// Index of the value in the graph.
+    let value: Int
+    /// Rows (for a token count) and elements per row, for element counts.
+    let rowCount: RowCount, columns: Int
+
+    /// Which side of the model a port is on.
+    enum Side: String { case input, output }
+
+    init(_ port: QVB.Port, layouts: [ValueLayout], side: Side) throws(RuntimeError) {
+        func bad(_ what: String) -> RuntimeError {
+            RuntimeError(.invalidGraph, "model \(side.rawValue) '\(port.name)': \(what); recompile the model with qvc")
+        }
+        guard layouts.indices.contains(port.value) else { throw bad("value \(port.value) does not exist") }
+        let layout = layouts[port.value]
+        name = port.name
+        role = port.role
+        shape = layout.shape
+        value = port.value
+        rowCount = layout.rows
+        switch (port.role, layout.elements) {
+        case (.tokenIds, .int32), (.tokenTypes, .int32), (.attentionMask, .int32):
+            guard side == .input, layout.rows == .tokens else { throw bad("a token input must be one Int32 per token") }
+            elements = .int32PerToken
+            columns = 1
+        case (.tensor, .float(let c)), (.image, .float(let c)), (.embedding, .float(let c)), (.logits, .float(let c)):
+            elements = .floats
+            columns = c
+        default:
+            throw bad("role \(port.role) does not fit the value '\(layout.name)'")
         }
     }
+
+    /// The value an Int32 input takes when the host gives none: 0 for token types, 1 for the
+    /// attention mask; nil where the input is required.
+    var defaultInt32: Int32? {
+        switch role {
+        case .tokenTypes: return 0
+        case .attentionMask: return 1
+        default: return nil
+        }
+    }
+
+    /// The error for a required input the host did not give.
+    var missing: RuntimeError { RuntimeError(.invalidInput, "input '\(name)' (\(role)) was not given") }
+    /// The error for an input given with the wrong element type.
+    var mistyped: RuntimeError {
+        RuntimeError(.invalidInput, "input '\(name)' takes \(elements == .floats ? "FP32" : "Int32") values")
+    }
+
+    /// Elements the port holds for a sequence of `tokens` tokens.
+    public func count(tokens: Int) -> Int { rowCount.rows(tokens: tokens) * columns }
 }

@@ -1,6 +1,7 @@
 import QVCommandLine
 import QVKernels
 import QVRuntime
+import QVText
 
 /// `qvc bench FILE.qvb [--seq N] [--threads N] [--runs N] [--json]`: median latency of whole
 /// inferences on a fixed sequence of exactly N tokens, batch 1. With `--kernels`, the GEMM
@@ -16,7 +17,9 @@ func benchCommand(_ words: [String]) throws(CommandLineError) {
     let runs = try args.int("--runs", default: 50, in: 1...100_000)
     let warmup = try args.int("--warmup", default: 5, in: 0...10_000)
 
-    let filler = model.tokenizer.encode("the quick brown fox jumps over the lazy dog")
+    let tokenizer: WordPieceTokenizer
+    do throws(RuntimeError) { tokenizer = try model.tokenizer() } catch { throw CommandLineError("'\(args.positional[0])': \(error.message)") }
+    let filler = tokenizer.encode("the quick brown fox jumps over the lazy dog")
     let body = Array(filler.dropFirst().dropLast())
     var ids = [filler.first!]
     while ids.count < seq - 1 { ids.append(body[(ids.count - 1) % body.count]) }

@@ -39,7 +39,8 @@ func inspectCommand(_ words: [String]) throws(CommandLineError) {
             ("format_version", .int(Int(m.formatVersion))), ("precision", .string(m.precision)),
             ("producer", .string("\(m.producer.name) \(m.producer.version)")), ("source", .string(m.producer.source)),
             ("hidden", .int(m.bert?.hidden ?? 0)), ("layers", .int(m.bert?.layers ?? 0)), ("heads", .int(m.bert?.heads ?? 0)),
-            ("vocab", .int(loaded.model.tokenizer.vocabularySize)), ("max_tokens", .int(loaded.model.maxTokens)),
+            ("vocab", .int(m.tokenizer?.vocab.count ?? 0)), ("max_tokens", .int(loaded.model.maxTokens)),
+            ("inputs", .array(m.inputs.map(portJSON))), ("outputs", .array(m.outputs.map(portJSON))),
             ("tensor_bytes", .int(tensorBytes)),
             ("linear_weight_bytes", .int(linearBytes)), ("linear_weight_fp32_bytes", .int(linearFP32)),
             ("linear_weight_compression", .double(ratio)),
@@ -50,8 +51,10 @@ func inspectCommand(_ words: [String]) throws(CommandLineError) {
     }
     print("\(args.positional[0]): qvb v\(m.formatVersion), \(m.precision), \(loaded.mapping.bytes.count) bytes, made by \(m.producer.name) \(m.producer.version) from \(m.producer.source)")
     if let b = m.bert {
-        print("bert: hidden \(b.hidden), \(b.layers) layers, \(b.heads) heads, intermediate \(b.intermediate), pooling \(b.pooling)\(b.normalize ? " + normalize" : ""), vocab \(loaded.model.tokenizer.vocabularySize), max \(loaded.model.maxTokens) tokens")
+        print("bert: hidden \(b.hidden), \(b.layers) layers, \(b.heads) heads, intermediate \(b.intermediate), pooling \(b.pooling)\(b.normalize ? " + normalize" : ""), vocab \(m.tokenizer?.vocab.count ?? 0), max \(loaded.model.maxTokens) tokens")
     }
+    print("inputs: " + m.inputs.map { portText($0, m) }.joined(separator: ", "))
+    print("outputs: " + m.outputs.map { portText($0, m) }.joined(separator: ", "))
     print("ops: " + opCounts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
     print("sections:")
     for s in loaded.file.sections {
@@ -80,4 +83,15 @@ extension QVB.OpAttributes {
         case .softmax: return "softmax"
         }
     }
+}
+
+/// A model input or output for `inspect --json`.
+private func portJSON(_ port: QVB.Port) -> JSONValue {
+    .object([("name", .string(port.name)), ("role", .string("\(port.role)")), ("value", .int(port.value))])
+}
+
+/// A model input or output for the readable `inspect`: name, role and shape.
+private func portText(_ port: QVB.Port, _ m: QVB.Model) -> String {
+    let shape = m.values.indices.contains(port.value) ? m.values[port.value].shape.map { $0 == -1 ? "tokens" : String($0) } : []
+    return "\(port.name) (\(port.role), [\(shape.joined(separator: ", "))])"
 }

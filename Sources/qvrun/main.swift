@@ -1,5 +1,6 @@
 import QVCommandLine
 import QVRuntime
+import QVText
 
 let usage = """
 usage: qvrun FILE.qvb --text "…" [--threads N] [--json]
@@ -24,11 +25,13 @@ runCommand(program: "qvrun") { () throws(CommandLineError) in
     let loaded = try LoadedModel(path: args.positional[0])
     let pool = try ThreadPool(threads: threads)
     let session = InferenceSession(model: loaded.model, path: try selectedKernelPath(), parallel: pool.parallelFor)
+    let tokenizer: WordPieceTokenizer
+    do throws(RuntimeError) { tokenizer = try loaded.model.tokenizer() } catch { throw CommandLineError("'\(args.positional[0])': \(error.message)") }
     var embeddings: [[Float]] = []
     for text in texts {
         let t0 = monotonicMilliseconds()
         let output: ModelOutput
-        do throws(RuntimeError) { output = try session.run(text: text) } catch { throw CommandLineError(error.message) }
+        do throws(RuntimeError) { output = try session.run(text: text, tokenizer: tokenizer) } catch { throw CommandLineError(error.message) }
         let ms = monotonicMilliseconds() - t0
         if args.has("--json") {
             print(outputJSON(text: text, output, labels: loaded.model.labels, milliseconds: ms).rendered)

@@ -3,6 +3,7 @@ import QVCompiler
 import QVFormat
 import QVKernels
 import QVRuntime
+import QVText
 
 /// Binding FP32 weights: a file whose linear weights are dense (from before 16-column panels), or
 /// that stores in panels a tensor read densely, is refused with a message, not run.
@@ -64,7 +65,7 @@ func floatGraphMatchesScalarReference(_ path: KernelPath) throws {
         let session = InferenceSession(model: model, path: path)
         let reference = ReferenceExecutor(model: model)
         for text in ["A man is playing a guitar on a small stage.", "ok"] {
-            let ids = model.tokenizer.encode(text)
+            let ids = try model.tokenizer().encode(text)
             let fast = try #require(try session.run(ids: ids).embedding)
             let slow = try #require(try reference.run(ids: ids).embedding)
             #expect(cosine(fast, slow) >= 0.999999, "\(path) '\(text)'")
@@ -99,7 +100,7 @@ func oddFloatShapesMatchScalarReference(_ path: KernelPath) throws {
     try CompiledMiniLM.withModel(image) { model in
         let session = InferenceSession(model: model, path: path)
         let reference = ReferenceExecutor(model: model)
-        let ids = model.tokenizer.encode("Odd shapes: thirty-two heads of twelve, and 1528 hidden units.")
+        let ids = try model.tokenizer().encode("Odd shapes: thirty-two heads of twelve, and 1528 hidden units.")
         let fast = try #require(try session.run(ids: ids).embedding)
         let slow = try #require(try reference.run(ids: ids).embedding)
         let worst = zip(fast, slow).map { abs($0 - $1) }.max() ?? .infinity

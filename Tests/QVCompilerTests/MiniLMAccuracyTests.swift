@@ -3,6 +3,7 @@ import QVCompiler
 import QVFormat
 import QVKernels
 import QVRuntime
+import QVText
 
 /// End-to-end accuracy of compiled MiniLM-L6 against the numpy reference (tools/bert_reference.py)
 /// on every fixture sentence.
@@ -12,9 +13,10 @@ import QVRuntime
         #expect(refs.count >= 300)
         try CompiledMiniLM.withModel(try CompiledMiniLM.image(.fp32)) { model in
             let session = InferenceSession(model: model)
+            let tokenizer = try model.tokenizer()
             var worst = 1.0
             for r in refs {
-                let out = try session.run(text: r.text)
+                let out = try session.run(text: r.text, tokenizer: tokenizer)
                 #expect(out.ids == r.ids, "ids differ for \(r.text.prefix(80))")
                 let c = cosine(try #require(out.embedding), r.embedding)
                 worst = min(worst, c)
@@ -34,9 +36,10 @@ import QVRuntime
         #expect(refs.count >= 300)
         try CompiledMiniLM.withModel(try CompiledMiniLM.image(.w8a8)) { model in
             let session = InferenceSession(model: model)
+            let tokenizer = try model.tokenizer()
             var worst = 1.0, sum = 0.0
             for r in refs {
-                let c = cosine(try #require(try session.run(text: r.text).embedding), r.embedding)
+                let c = cosine(try #require(try session.run(text: r.text, tokenizer: tokenizer).embedding), r.embedding)
                 worst = min(worst, c); sum += c
                 #expect(c >= 0.90, "w8a8 cosine \(c) for \(r.text.prefix(80))")
             }
@@ -44,7 +47,7 @@ import QVRuntime
             print("w8a8 vs reference on \(refs.count) real texts: worst cosine \(worst), mean \(sum / Double(refs.count))")
             var sweepWorst = 1.0
             for r in all where r.isSweep {
-                sweepWorst = min(sweepWorst, cosine(try #require(try session.run(text: r.text).embedding), r.embedding))
+                sweepWorst = min(sweepWorst, cosine(try #require(try session.run(text: r.text, tokenizer: tokenizer).embedding), r.embedding))
             }
             print("w8a8 on \(all.count - refs.count) Unicode sweep lines: worst cosine \(sweepWorst)")
         }
@@ -55,9 +58,10 @@ import QVRuntime
         let refs = try Fixtures.references()
         try CompiledMiniLM.withModel(try CompiledMiniLM.image(precision)) { model in
             let session = InferenceSession(model: model)
+            let tokenizer = try model.tokenizer()
             var worst = 1.0, sum = 0.0
             for r in refs {
-                let e = try #require(try session.run(text: r.text).embedding)
+                let e = try #require(try session.run(text: r.text, tokenizer: tokenizer).embedding)
                 #expect(e.allSatisfy { $0.isFinite })
                 let c = cosine(e, r.embedding)
                 worst = min(worst, c); sum += c

@@ -3,6 +3,7 @@ import QVCompiler
 import QVFormat
 import QVKernels
 import QVRuntime
+import QVText
 
 /// The fast runtime against the plain scalar reference interpreter of the *same* quantized
 /// graph: every code value identical (so every integer accumulator behind it is identical),
@@ -21,7 +22,7 @@ import QVRuntime
             let session = InferenceSession(model: model, path: path)
             let reference = ReferenceExecutor(model: model)
             for text in Self.texts {
-                let ids = model.tokenizer.encode(text)
+                let ids = try model.tokenizer().encode(text)
                 var fast: [Int: Snapshot] = [:], slow: [Int: Snapshot] = [:]
                 let a = try session.run(ids: ids) { fast[$0] = Snapshot($1) }
                 let b = try reference.run(ids: ids) { slow[$0] = Snapshot($1) }

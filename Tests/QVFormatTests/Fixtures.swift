@@ -89,7 +89,11 @@ enum Fixture {
                                  continuingPrefix: "##", maxInputCharsPerWord: 50, maxLength: 16,
                                  unkId: 1, clsId: 2, sepId: 3, padId: 0),
         tensors: tensors, values: values, ops: ops,
-        io: QVB.ModelIO(inputIds: 0, tokenTypes: 1, mask: 2, embedding: 8, logits: 9))
+        inputs: [QVB.Port(name: "input_ids", value: 0, role: .tokenIds),
+                 QVB.Port(name: "token_type_ids", value: 1, role: .tokenTypes),
+                 QVB.Port(name: "attention_mask", value: 2, role: .attentionMask)],
+        outputs: [QVB.Port(name: "embedding", value: 8, role: .embedding), QVB.Port(name: "logits", value: 9, role: .logits)],
+        maxTokens: 16)
 
     /// The fixture encoded with `compression`.
     static func file(_ compression: QVB.Compression) throws -> [UInt8] {

@@ -90,10 +90,10 @@ struct HostileInputTests {
     @Test("another format version is reported as unsupported")
     func unsupportedVersion() throws {
         var file = try Fixture.file(.none)
-        file.store(UInt32(2), at: try Locate.modelField(file, .formatVersion))
+        file.store(UInt32(3), at: try Locate.modelField(file, .formatVersion))
         let error = try #require(open(try file.resealed()).failureValue)
         #expect(error.kind == .unsupportedVersion)
-        #expect(error.message.contains("version 2"))
+        #expect(error.message.contains("version 3"))
     }
 
     @Test("a metadata edit without a new checksum is corrupt")

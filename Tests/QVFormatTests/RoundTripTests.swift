@@ -67,7 +67,7 @@ struct RoundTripTests {
     func minimal() throws {
         let model = QVB.Model(producer: QVB.Producer(), family: .swin, bert: nil, precision: "", tokenizer: nil,
                               tensors: [], values: [QVB.Value(name: "", type: .f32, shape: [])], ops: [],
-                              io: QVB.ModelIO(inputIds: 0, tokenTypes: 0, mask: 0))
+                              inputs: [], outputs: [], maxTokens: 0)
         let file = try QVBWriter.encode(model, sections: [], compression: .zstd)
         #expect(try open(file).get() == model)
     }

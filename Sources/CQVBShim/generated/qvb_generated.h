@@ -67,6 +67,9 @@ struct BertConfigBuilder;
 struct Producer;
 struct ProducerBuilder;
 
+struct ModelPort;
+struct ModelPortBuilder;
+
 struct ModelIO;
 struct ModelIOBuilder;
 
@@ -405,6 +408,52 @@ inline const char *EnumNameModelFamily(ModelFamily e) {
   if (flatbuffers::IsOutRange(e, ModelFamily_bert, ModelFamily_swin)) return "";
   const size_t index = static_cast<size_t>(e);
   return EnumNamesModelFamily()[index];
+}
+
+/// What a model input or output is to the host that fills or reads it.
+enum IORole : uint8_t {
+  IORole_tensor = 0,
+  IORole_token_ids = 1,
+  IORole_token_types = 2,
+  IORole_attention_mask = 3,
+  IORole_image = 4,
+  IORole_embedding = 5,
+  IORole_logits = 6,
+  IORole_MIN = IORole_tensor,
+  IORole_MAX = IORole_logits
+};
+
+inline const IORole (&EnumValuesIORole())[7] {
+  static const IORole values[] = {
+    IORole_tensor,
+    IORole_token_ids,
+    IORole_token_types,
+    IORole_attention_mask,
+    IORole_image,
+    IORole_embedding,
+    IORole_logits
+  };
+  return values;
+}
+
+inline const char * const *EnumNamesIORole() {
+  static const char * const names[8] = {
+    "tensor",
+    "token_ids",
+    "token_types",
+    "attention_mask",
+    "image",
+    "embedding",
+    "logits",
+    nullptr
+  };
+  return names;
+}
+
+inline const char *EnumNameIORole(IORole e) {
+  if (flatbuffers::IsOutRange(e, IORole_tensor, IORole_logits)) return "";
+  const size_t index = static_cast<size_t>(e);
+  return EnumNamesIORole()[index];
 }
 
 /// Quantization parameters: per tensor (axis = -1, one scale) or per channel along `axis`.
@@ -1024,15 +1073,18 @@ inline flatbuffers::Offset<LinearAttrs> CreateLinearAttrs(
   return builder_.Finish();
 }
 
-/// Multi-head self-attention core: inputs [q, k, v, mask]; scores = q·kᵀ · score_scale,
-/// masked softmax, context = probs·v. Quantized inputs make both matmuls integer; `probs`
-/// quantizes the probabilities (unsigned codes, offset 0).
+/// Multi-head self-attention core: inputs [q, k, v] or [q, k, v, mask]; scores = q·kᵀ ·
+/// score_scale, masked softmax, context = probs·v. Quantized inputs make both matmuls integer;
+/// `probs` quantizes the probabilities (unsigned codes, offset 0). With `group_rows` = R > 0 the
+/// rows form consecutive groups of R (windows) and each row attends only within its group (no
+/// mask then); 0 means one group of all rows.
 struct AttentionAttrs FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   typedef AttentionAttrsBuilder Builder;
   enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
     VT_HEADS = 4,
     VT_SCORE_SCALE = 6,
-    VT_PROBS = 8
+    VT_PROBS = 8,
+    VT_GROUP_ROWS = 10
   };
   uint32_t heads() const {
     return GetField<uint32_t>(VT_HEADS, 0);
@@ -1043,12 +1095,16 @@ struct AttentionAttrs FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   const qv::fb::Quantization *probs() const {
     return GetPointer<const qv::fb::Quantization *>(VT_PROBS);
   }
+  uint32_t group_rows() const {
+    return GetField<uint32_t>(VT_GROUP_ROWS, 0);
+  }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyField<uint32_t>(verifier, VT_HEADS, 4) &&
            VerifyField<float>(verifier, VT_SCORE_SCALE, 4) &&
            VerifyOffset(verifier, VT_PROBS) &&
            verifier.VerifyTable(probs()) &&
+           VerifyField<uint32_t>(verifier, VT_GROUP_ROWS, 4) &&
            verifier.EndTable();
   }
 };
@@ -1066,6 +1122,9 @@ struct AttentionAttrsBuilder {
   void add_probs(flatbuffers::Offset<qv::fb::Quantization> probs) {
     fbb_.AddOffset(AttentionAttrs::VT_PROBS, probs);
   }
+  void add_group_rows(uint32_t group_rows) {
+    fbb_.AddElement<uint32_t>(AttentionAttrs::VT_GROUP_ROWS, group_rows, 0);
+  }
   explicit AttentionAttrsBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
     start_ = fbb_.StartTable();
@@ -1081,8 +1140,10 @@ inline flatbuffers::Offset<AttentionAttrs> CreateAttentionAttrs(
     flatbuffers::FlatBufferBuilder &_fbb,
     uint32_t heads = 0,
     float score_scale = 0.0f,
-    flatbuffers::Offset<qv::fb::Quantization> probs = 0) {
+    flatbuffers::Offset<qv::fb::Quantization> probs = 0,
+    uint32_t group_rows = 0) {
   AttentionAttrsBuilder builder_(_fbb);
+  builder_.add_group_rows(group_rows);
   builder_.add_probs(probs);
   builder_.add_score_scale(score_scale);
   builder_.add_heads(heads);
@@ -1875,7 +1936,84 @@ inline flatbuffers::Offset<Producer> CreateProducerDirect(
       command__);
 }
 
-/// Where the model's named outputs are.
+/// One named input or output of the model: a graph value and its role.
+struct ModelPort FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
+  typedef ModelPortBuilder Builder;
+  enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
+    VT_NAME = 4,
+    VT_VALUE = 6,
+    VT_ROLE = 8
+  };
+  const flatbuffers::String *name() const {
+    return GetPointer<const flatbuffers::String *>(VT_NAME);
+  }
+  uint32_t value() const {
+    return GetField<uint32_t>(VT_VALUE, 0);
+  }
+  qv::fb::IORole role() const {
+    return static_cast<qv::fb::IORole>(GetField<uint8_t>(VT_ROLE, 0));
+  }
+  bool Verify(flatbuffers::Verifier &verifier) const {
+    return VerifyTableStart(verifier) &&
+           VerifyOffset(verifier, VT_NAME) &&
+           verifier.VerifyString(name()) &&
+           VerifyField<uint32_t>(verifier, VT_VALUE, 4) &&
+           VerifyField<uint8_t>(verifier, VT_ROLE, 1) &&
+           verifier.EndTable();
+  }
+};
+
+struct ModelPortBuilder {
+  typedef ModelPort Table;
+  flatbuffers::FlatBufferBuilder &fbb_;
+  flatbuffers::uoffset_t start_;
+  void add_name(flatbuffers::Offset<flatbuffers::String> name) {
+    fbb_.AddOffset(ModelPort::VT_NAME, name);
+  }
+  void add_value(uint32_t value) {
+    fbb_.AddElement<uint32_t>(ModelPort::VT_VALUE, value, 0);
+  }
+  void add_role(qv::fb::IORole role) {
+    fbb_.AddElement<uint8_t>(ModelPort::VT_ROLE, static_cast<uint8_t>(role), 0);
+  }
+  explicit ModelPortBuilder(flatbuffers::FlatBufferBuilder &_fbb)
+        : fbb_(_fbb) {
+    start_ = fbb_.StartTable();
+  }
+  flatbuffers::Offset<ModelPort> Finish() {
+    const auto end = fbb_.EndTable(start_);
+    auto o = flatbuffers::Offset<ModelPort>(end);
+    return o;
+  }
+};
+
+inline flatbuffers::Offset<ModelPort> CreateModelPort(
+    flatbuffers::FlatBufferBuilder &_fbb,
+    flatbuffers::Offset<flatbuffers::String> name = 0,
+    uint32_t value = 0,
+    qv::fb::IORole role = qv::fb::IORole_tensor) {
+  ModelPortBuilder builder_(_fbb);
+  builder_.add_value(value);
+  builder_.add_name(name);
+  builder_.add_role(role);
+  return builder_.Finish();
+}
+
+inline flatbuffers::Offset<ModelPort> CreateModelPortDirect(
+    flatbuffers::FlatBufferBuilder &_fbb,
+    const char *name = nullptr,
+    uint32_t value = 0,
+    qv::fb::IORole role = qv::fb::IORole_tensor) {
+  auto name__ = name ? _fbb.CreateString(name) : 0;
+  return qv::fb::CreateModelPort(
+      _fbb,
+      name__,
+      value,
+      role);
+}
+
+/// Format version 1's fixed I/O (token ids, token types, mask, embedding or logits). Version 2
+/// files leave it out and name their I/O in Model.inputs / Model.outputs; readers translate it.
 struct ModelIO FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   typedef ModelIOBuilder Builder;
   enum FlatBuffersVTableOffset FLATBUFFERS_VTABLE_UNDERLYING_TYPE {
@@ -1972,7 +2110,10 @@ struct Model FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
     VT_IO = 22,
     VT_SECTIONS = 24,
     VT_METADATA_CRC32C = 26,
-    VT_FILE_SIZE = 28
+    VT_FILE_SIZE = 28,
+    VT_INPUTS = 30,
+    VT_OUTPUTS = 32,
+    VT_MAX_TOKENS = 34
   };
   uint32_t format_version() const {
     return GetField<uint32_t>(VT_FORMAT_VERSION, 0);
@@ -2013,6 +2154,15 @@ struct Model FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
   uint64_t file_size() const {
     return GetField<uint64_t>(VT_FILE_SIZE, 0);
   }
+  const flatbuffers::Vector<flatbuffers::Offset<qv::fb::ModelPort>> *inputs() const {
+    return GetPointer<const flatbuffers::Vector<flatbuffers::Offset<qv::fb::ModelPort>> *>(VT_INPUTS);
+  }
+  const flatbuffers::Vector<flatbuffers::Offset<qv::fb::ModelPort>> *outputs() const {
+    return GetPointer<const flatbuffers::Vector<flatbuffers::Offset<qv::fb::ModelPort>> *>(VT_OUTPUTS);
+  }
+  uint32_t max_tokens() const {
+    return GetField<uint32_t>(VT_MAX_TOKENS, 0);
+  }
   bool Verify(flatbuffers::Verifier &verifier) const {
     return VerifyTableStart(verifier) &&
            VerifyField<uint32_t>(verifier, VT_FORMAT_VERSION, 4) &&
@@ -2041,6 +2191,13 @@ struct Model FLATBUFFERS_FINAL_CLASS : private flatbuffers::Table {
            verifier.VerifyVectorOfTables(sections()) &&
            VerifyField<uint32_t>(verifier, VT_METADATA_CRC32C, 4) &&
            VerifyField<uint64_t>(verifier, VT_FILE_SIZE, 8) &&
+           VerifyOffset(verifier, VT_INPUTS) &&
+           verifier.VerifyVector(inputs()) &&
+           verifier.VerifyVectorOfTables(inputs()) &&
+           VerifyOffset(verifier, VT_OUTPUTS) &&
+           verifier.VerifyVector(outputs()) &&
+           verifier.VerifyVectorOfTables(outputs()) &&
+           VerifyField<uint32_t>(verifier, VT_MAX_TOKENS, 4) &&
            verifier.EndTable();
   }
 };
@@ -2088,6 +2245,15 @@ struct ModelBuilder {
   void add_file_size(uint64_t file_size) {
     fbb_.AddElement<uint64_t>(Model::VT_FILE_SIZE, file_size, 0);
   }
+  void add_inputs(flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<qv::fb::ModelPort>>> inputs) {
+    fbb_.AddOffset(Model::VT_INPUTS, inputs);
+  }
+  void add_outputs(flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<qv::fb::ModelPort>>> outputs) {
+    fbb_.AddOffset(Model::VT_OUTPUTS, outputs);
+  }
+  void add_max_tokens(uint32_t max_tokens) {
+    fbb_.AddElement<uint32_t>(Model::VT_MAX_TOKENS, max_tokens, 0);
+  }
   explicit ModelBuilder(flatbuffers::FlatBufferBuilder &_fbb)
         : fbb_(_fbb) {
     start_ = fbb_.StartTable();
@@ -2113,9 +2279,15 @@ inline flatbuffers::Offset<Model> CreateModel(
     flatbuffers::Offset<qv::fb::ModelIO> io = 0,
     flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<qv::fb::Section>>> sections = 0,
     uint32_t metadata_crc32c = 0,
-    uint64_t file_size = 0) {
+    uint64_t file_size = 0,
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<qv::fb::ModelPort>>> inputs = 0,
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<qv::fb::ModelPort>>> outputs = 0,
+    uint32_t max_tokens = 0) {
   ModelBuilder builder_(_fbb);
   builder_.add_file_size(file_size);
+  builder_.add_max_tokens(max_tokens);
+  builder_.add_outputs(outputs);
+  builder_.add_inputs(inputs);
   builder_.add_metadata_crc32c(metadata_crc32c);
   builder_.add_sections(sections);
   builder_.add_io(io);
@@ -2145,12 +2317,17 @@ inline flatbuffers::Offset<Model> CreateModelDirect(
     flatbuffers::Offset<qv::fb::ModelIO> io = 0,
     const std::vector<flatbuffers::Offset<qv::fb::Section>> *sections = nullptr,
     uint32_t metadata_crc32c = 0,
-    uint64_t file_size = 0) {
+    uint64_t file_size = 0,
+    const std::vector<flatbuffers::Offset<qv::fb::ModelPort>> *inputs = nullptr,
+    const std::vector<flatbuffers::Offset<qv::fb::ModelPort>> *outputs = nullptr,
+    uint32_t max_tokens = 0) {
   auto precision__ = precision ? _fbb.CreateString(precision) : 0;
   auto tensors__ = tensors ? _fbb.CreateVector<flatbuffers::Offset<qv::fb::Tensor>>(*tensors) : 0;
   auto values__ = values ? _fbb.CreateVector<flatbuffers::Offset<qv::fb::Value>>(*values) : 0;
   auto ops__ = ops ? _fbb.CreateVector<flatbuffers::Offset<qv::fb::Op>>(*ops) : 0;
   auto sections__ = sections ? _fbb.CreateVector<flatbuffers::Offset<qv::fb::Section>>(*sections) : 0;
+  auto inputs__ = inputs ? _fbb.CreateVector<flatbuffers::Offset<qv::fb::ModelPort>>(*inputs) : 0;
+  auto outputs__ = outputs ? _fbb.CreateVector<flatbuffers::Offset<qv::fb::ModelPort>>(*outputs) : 0;
   return qv::fb::CreateModel(
       _fbb,
       format_version,
@@ -2165,7 +2342,10 @@ inline flatbuffers::Offset<Model> CreateModelDirect(
       io,
       sections__,
       metadata_crc32c,
-      file_size);
+      file_size,
+      inputs__,
+      outputs__,
+      max_tokens);
 }
 
 inline bool VerifyOpAttrs(flatbuffers::Verifier &verifier, const void *obj, OpAttrs type) {

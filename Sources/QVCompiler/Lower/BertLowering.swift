@@ -16,8 +16,8 @@ struct BertLowering {
     private var hidden: Int { checkpoint.config.hidden }
     private var heads: Int { checkpoint.config.heads }
 
-    /// Builds the graph; returns it with the model's input and output value indices.
-    func lower() throws(CompileError) -> (GraphBuilder, QVB.ModelIO) {
+    /// Builds the graph; returns it with the model's named inputs and outputs.
+    func lower() throws(CompileError) -> (graph: GraphBuilder, inputs: [QVB.Port], outputs: [QVB.Port]) {
         let g = GraphBuilder()
         let ids = g.value("input_ids", type: .i32, shape: [-1])
         let types = g.value("token_type_ids", type: .i32, shape: [-1])
@@ -49,7 +49,10 @@ struct BertLowering {
             embedding = g.value("embedding", shape: [1, hidden])
             g.op("normalize", .l2Normalize(epsilon: 1e-12), inputs: [pooled], outputs: [embedding])
         }
-        return (g, QVB.ModelIO(inputIds: ids, tokenTypes: types, mask: mask, embedding: embedding))
+        let inputs = [QVB.Port(name: "input_ids", value: ids, role: .tokenIds),
+                      QVB.Port(name: "token_type_ids", value: types, role: .tokenTypes),
+                      QVB.Port(name: "attention_mask", value: mask, role: .attentionMask)]
+        return (g, inputs, [QVB.Port(name: "embedding", value: embedding, role: .embedding)])
     }
 
     private func encoderLayer(_ g: GraphBuilder, _ l: Int, _ layer: BertCheckpoint.Layer, input h: Int, mask: Int) throws(CompileError) -> Int {

@@ -1,6 +1,7 @@
 import QVFormat
 import QVKernels
 import QVRuntime
+import QVText
 
 /// Runs the FP32 graph on calibration text and keeps samples of every value a quantized graph
 /// will quantize, plus the attention probabilities each layer computes (recomputed from the
@@ -21,11 +22,12 @@ struct Calibration {
                 let model = try QVModel(file: try QVBFile(bytes: raw))
                 // The portable path, whatever this CPU has, so a compiled file is the same on every machine.
                 let session = InferenceSession(model: model, path: .portable)
+                let tokenizer = try model.tokenizer()
                 let names = model.metadata.values.map(\.name)
                 let heads = config.heads, hidden = config.hidden
                 for (i, text) in texts.enumerated() {
                     var lastQuery: [Float] = []
-                    _ = try session.run(ids: model.tokenizer.encode(text)) { v, snapshot in
+                    _ = try session.run(ids: tokenizer.encode(text)) { v, snapshot in
                         guard case .floats(let x) = snapshot else { return }
                         let name = names[v]
                         collected[name, default: []].append(contentsOf: Calibration.strided(x, every: 7))

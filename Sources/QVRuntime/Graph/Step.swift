@@ -20,7 +20,8 @@ enum Step {
         case .quantize: self = .quantize(try QuantizeStep(binding))
         case .linear(let activation):
             self = .linear(try LinearStep(binding, activation: activation == .gelu ? .gelu : .none))
-        case .attention(let heads, let scoreScale, let probs):
+        case .attention(let heads, let scoreScale, let probs, let groupRows):
+            guard groupRows == 0 else { throw binding.error("grouped (windowed) attention is not supported by this qvrun") }
             let quantizer = perTensorQuantizer(probs)
             if probs != nil && quantizer == nil {
                 throw binding.error("probability quantization is not a valid per-tensor quantizer")
@@ -45,7 +46,7 @@ enum Step {
     /// Runs the step with the fast kernels of `context.path`.
     func run(_ context: StepContext) throws(RuntimeError) {
         switch self {
-        case .embedding(let s): s.run(context)
+        case .embedding(let s): try s.run(context)
         case .layerNorm(let s): s.run(context)
         case .quantize(let s): s.run(context)
         case .linear(let s): try s.run(context)

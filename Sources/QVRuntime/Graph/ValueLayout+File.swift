@@ -3,6 +3,8 @@ import QVFormat
 extension ValueLayout {
     /// Largest feature count a value may declare: keeps a hostile file from planning a huge arena.
     static let maxFeatures = 1 << 20
+    /// Largest element count of a value with fixed rows (1 GiB of FP32).
+    static let maxElements = 1 << 28
 
     /// The layout of a value as the file declares it, checked for consistency.
     init(_ v: QVB.Value) throws(RuntimeError) {
@@ -10,18 +12,31 @@ extension ValueLayout {
             RuntimeError(.invalidGraph, "value '\(v.name)': \(what); recompile the model with qvc")
         }
         name = v.name
+        shape = v.shape
         if v.type == .i32 {
             guard v.shape == [-1] else { throw bad("an Int32 value must have shape [-1], has \(v.shape)") }
             rows = .tokens
             elements = .int32
             return
         }
-        guard v.shape.count == 2, v.shape[0] == -1 || (v.shape[0] > 0 && v.shape[0] <= 4096),
-              v.shape[1] > 0, v.shape[1] <= ValueLayout.maxFeatures else {
-            throw bad("shape \(v.shape) is not [rows or -1, features]")
+        // [leading…, features]: the leading dimensions are the rows, with at most one -1 (tokens)
+        // and only when every other leading dimension is 1.
+        guard let features = v.shape.last, features > 0, features <= ValueLayout.maxFeatures else {
+            throw bad("shape \(v.shape) does not end in a feature count from 1 to \(ValueLayout.maxFeatures)")
         }
-        rows = v.shape[0] == -1 ? .tokens : .fixed(v.shape[0])
-        let features = v.shape[1]
+        let leading = v.shape.dropLast()
+        let fixedRows = leading.filter { $0 != -1 }.reduce(1) { $0 &* $1 }
+        switch leading.filter({ $0 == -1 }).count {
+        case 0:
+            guard leading.allSatisfy({ $0 > 0 }), fixedRows * features <= ValueLayout.maxElements else {
+                throw bad("shape \(v.shape) has an empty dimension or over \(ValueLayout.maxElements) elements")
+            }
+            rows = .fixed(fixedRows)
+        case 1 where fixedRows == 1 && leading.allSatisfy({ $0 == -1 || $0 == 1 }):
+            rows = .tokens
+        default:
+            throw bad("shape \(v.shape) has a tokens dimension (-1) beside other dimensions above 1")
+        }
         if v.type == .f32 {
             guard v.quant == nil else { throw bad("an FP32 value cannot carry quantization") }
             elements = .float(columns: features)
@@ -35,8 +50,8 @@ extension ValueLayout {
         case .rowMajor:
             elements = .codes(features: features, quantizer: quantizer, arrangement: .rowMajor)
         case .headMajor, .headMajorTransposed:
-            guard heads > 0, features % heads == 0, rows == .tokens else {
-                throw bad("\(features) features don't split into \(heads) heads per token")
+            guard heads > 0, features % heads == 0 else {
+                throw bad("\(features) features don't split into \(heads) heads per row")
             }
             let arrangement: CodesArrangement = v.layout == .headMajor ? .headMajor(heads: heads) : .headMajorTransposed(heads: heads)
             elements = .codes(features: features, quantizer: quantizer, arrangement: arrangement)

@@ -39,7 +39,9 @@ enum ValueElements: Equatable {
 struct ValueLayout {
     /// Name from the file, for messages.
     let name: String
-    /// Rows as a function of sequence length.
+    /// Dimensions as the file declares them (-1 is the token count).
+    let shape: [Int]
+    /// Rows (every dimension but the last) as a function of sequence length.
     let rows: RowCount
     /// Element storage.
     let elements: ValueElements

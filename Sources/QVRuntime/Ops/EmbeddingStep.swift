@@ -55,13 +55,24 @@ struct EmbeddingStep {
         word = try table(0); position = try table(1); tokenType = try table(2)
     }
 
-    func run(_ c: StepContext) {
+    /// Sums the three rows of every token, after checking every id and token type against its
+    /// table (the host may pass any Int32s).
+    func run(_ c: StepContext) throws(RuntimeError) {
         let idp = c.int32s(ids), tp = c.int32s(types), out = c.floats(output)
+        try checkRows(idp, count: c.tokens, table: word, what: "token id", of: "vocabulary")
+        try checkRows(tp, count: c.tokens, table: tokenType, what: "token type", of: "token type table")
         for t in 0..<c.tokens {
             let row = out + t * width
             word.accumulate(row: Int(idp[t]), into: row, width: width, first: true)
             position.accumulate(row: t, into: row, width: width, first: false)
             tokenType.accumulate(row: Int(tp[t]), into: row, width: width, first: false)
+        }
+    }
+
+    /// Throws unless each of the `count` rows named at `rows` is inside `table`.
+    func checkRows(_ rows: UnsafePointer<Int32>, count: Int, table: Table, what: String, of name: String) throws(RuntimeError) {
+        for t in 0..<count where rows[t] < 0 || Int(rows[t]) >= table.rows {
+            throw RuntimeError(.invalidInput, "\(what) \(rows[t]) is outside the \(name) of \(table.rows)")
         }
     }
 }

@@ -15,20 +15,27 @@ public struct ReferenceExecutor {
     /// A reference interpreter of `model`.
     public init(model: QVModel) { self.model = model }
 
-    /// Runs `ids` like `InferenceSession.run(ids:observer:)`, reporting codes in logical order.
-    public func run(ids: [Int32], observer: ValueObserver? = nil) throws(RuntimeError) -> ModelOutput {
-        try model.validate(ids: ids)
-        let n = ids.count
+    /// Runs `inputs` like `InferenceSession.run(inputs:observer:)`, reporting codes in logical
+    /// order, and returns the FP32 contents of every output, in the model's output order.
+    public func run(inputs given: [ModelInput], observer: ValueObserver? = nil) throws(RuntimeError) -> [[Float]] {
+        let n = try model.tokenCount(given)
         var values = [[Float]](repeating: [], count: model.layouts.count)
         var codes = [[Int32]](repeating: [], count: model.layouts.count)
-        codes[model.io.ids] = ids
-        codes[model.io.tokenTypes] = [Int32](repeating: 0, count: n)
-        codes[model.io.mask] = [Int32](repeating: 1, count: n)
+        for port in model.inputs {
+            switch (model.data(for: port, in: given), port.elements) {
+            case (.int32s(let x)?, .int32PerToken): codes[port.value] = Array(x)
+            case (nil, .int32PerToken) where port.defaultInt32 != nil:
+                codes[port.value] = [Int32](repeating: port.defaultInt32!, count: n)
+            case (.floats(let x)?, .floats) where x.count == port.count(tokens: n): values[port.value] = Array(x)
+            case (nil, _): throw port.missing
+            default: throw port.mistyped
+            }
+        }
         let ops = model.metadata.ops
         for (i, step) in model.steps.enumerated() {
             switch step {
             case .embedding(let s):
-                values[s.output] = embedding(s, ids: codes[s.ids], types: codes[s.types])
+                values[s.output] = try embedding(s, ids: codes[s.ids], types: codes[s.types])
             case .layerNorm(let s):
                 var out = [Float](repeating: 0, count: n * s.width)
                 values[s.input].withUnsafeBufferPointer { x in
@@ -65,8 +72,19 @@ public struct ReferenceExecutor {
                 }
             }
         }
-        return ModelOutput(ids: ids, embedding: model.io.embedding.map { values[$0] },
-                           logits: model.io.logits.map { values[$0] })
+        return model.outputs.map { values[$0.value] }
+    }
+
+    /// Runs a text model on `ids` like `InferenceSession.run(ids:observer:)`.
+    public func run(ids: [Int32], observer: ValueObserver? = nil) throws(RuntimeError) -> ModelOutput {
+        guard let port = model.input(role: .tokenIds) else {
+            throw RuntimeError(.invalidInput, "the model takes no token ids; run it with run(inputs:)")
+        }
+        let outputs = try ids.withUnsafeBufferPointer { buffer throws(RuntimeError) in
+            try run(inputs: [ModelInput(name: port.name, data: .int32s(buffer))], observer: observer)
+        }
+        func output(_ role: QVB.IORole) -> [Float]? { model.outputs.firstIndex { $0.role == role }.map { outputs[$0] } }
+        return ModelOutput(ids: ids, embedding: output(.embedding), logits: output(.logits))
     }
 
     /// Keeps an op's FP32 result, or its codes when the op writes a codes value (the fast path
@@ -79,7 +97,9 @@ public struct ReferenceExecutor {
         }
     }
 
-    private func embedding(_ s: EmbeddingStep, ids: [Int32], types: [Int32]) -> [Float] {
+    private func embedding(_ s: EmbeddingStep, ids: [Int32], types: [Int32]) throws(RuntimeError) -> [Float] {
+        try s.checkRows(ids, count: ids.count, table: s.word, what: "token id", of: "vocabulary")
+        try s.checkRows(types, count: types.count, table: s.tokenType, what: "token type", of: "token type table")
         func value(_ table: EmbeddingStep.Table, _ row: Int, _ j: Int) -> Float {
             guard let scales = table.rowScales else { return table.tensor.floats[row * s.width + j] }
             let code = table.tensor.bytes.load(fromByteOffset: row * table.tensor.rowStride + j, as: Int8.self)

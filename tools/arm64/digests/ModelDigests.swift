@@ -1,6 +1,7 @@
 import QVFormat
 import QVKernels
 import QVRuntime
+import QVText
 
 /// The sentence every model digest runs (tokenized on the machine under test, so the WordPiece
 /// tokenizer is compared too).
@@ -18,7 +19,7 @@ public func modelDigestLines(bytes: UnsafeRawBufferPointer, path: KernelPath) ->
     }
     do throws(RuntimeError) {
         let session = InferenceSession(model: try QVModel(file: file), path: path)
-        let output = try session.run(text: modelDigestText)
+        let output = try session.run(text: modelDigestText, tokenizer: try session.model.tokenizer())
         var lines = [output.ids.withUnsafeBytes { "model ids \(output.ids.count) \(fnv1a($0))" }]
         if let embedding = output.embedding {
             lines.append(embedding.withUnsafeBytes { "model embedding \(embedding.count) \(fnv1a($0))" })

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import QVRuntime
+@testable import QVText
 
 /// One line of `Tests/Fixtures/tokens_minilm.jsonl`: a text and the ids Hugging Face gives it.
 private struct TokenFixture {

@@ -1,0 +1,81 @@
+import QVFormat
+import QVKernels
+
+/// The contents of one model input for a run: the host's buffer, read during the run only.
+public struct ModelInput {
+    /// The elements of an input.
+    public enum Data {
+        /// Int32 elements (token ids, token types, mask): one per token.
+        case int32s(UnsafeBufferPointer<Int32>)
+        /// FP32 elements in row-major order, as many as the port's shape holds.
+        case floats(UnsafeBufferPointer<Float>)
+    }
+
+    /// Name of the input port.
+    public var name: String
+    /// Its contents.
+    public var data: Data
+
+    /// The input `name` holding `data`.
+    public init(name: String, data: Data) {
+        self.name = name
+        self.data = data
+    }
+}
+
+/// The outputs of one run, as views into the session's arena: valid until the session runs
+/// again (copy what must outlive that).
+public struct ModelOutputs {
+    /// The session whose arena holds the outputs.
+    let session: InferenceSession
+    /// Tokens of the run.
+    public let tokens: Int
+
+    /// FP32 contents of the output named `name`, if the model has it.
+    public func floats(_ name: String) -> UnsafeBufferPointer<Float>? {
+        session.model.outputs.first { $0.name == name }.map { session.floats($0, tokens: tokens) }
+    }
+
+    /// FP32 contents of the first output of `role`, if the model has one.
+    public func floats(role: QVB.IORole) -> UnsafeBufferPointer<Float>? {
+        session.model.output(role: role).map { session.floats($0, tokens: tokens) }
+    }
+}
+
+/// The outputs of one text-model inference, copied out of the arena.
+public struct ModelOutput: Sendable {
+    /// Token ids the model ran on.
+    public var ids: [Int32]
+    /// Pooled (and, where the model says so, normalised) sentence embedding.
+    public var embedding: [Float]?
+    /// Classifier logits.
+    public var logits: [Float]?
+
+    /// Softmax of the logits.
+    public var probabilities: [Float]? {
+        guard var p = logits, !p.isEmpty else { return nil }
+        p.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, count: $0.count) }
+        return p
+    }
+
+    /// Index of the largest logit.
+    public var predictedClass: Int? {
+        guard let logits, !logits.isEmpty else { return nil }
+        return logits.indices.max { logits[$0] < logits[$1] }
+    }
+}
+
+extension InferenceSession {
+    /// Runs a text model on `ids` (token types 0, every token attended), calling `observer`, if
+    /// given, with every value each step writes, and copies out its embedding and logits.
+    public func run(ids: [Int32], observer: ValueObserver? = nil) throws(RuntimeError) -> ModelOutput {
+        guard let port = model.input(role: .tokenIds) else {
+            throw RuntimeError(.invalidInput, "the model takes no token ids; run it with run(inputs:)")
+        }
+        let outputs = try ids.withUnsafeBufferPointer { buffer throws(RuntimeError) in
+            try run(inputs: [ModelInput(name: port.name, data: .int32s(buffer))], observer: observer)
+        }
+        return ModelOutput(ids: ids, embedding: outputs.floats(role: .embedding).map(Array.init),
+                           logits: outputs.floats(role: .logits).map(Array.init))
+    }
+}
