@@ -105,9 +105,11 @@ extension BertCheckpoint {
             throw CompileError("\(path): cannot read the vocabulary; the BERT folder needs vocab.txt")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw CompileError("\(path): not UTF-8") }
-        // As Hugging Face reads vocab.txt: one token a line, trailing whitespace removed.
-        var lines = text.components(separatedBy: "\n").map { line -> String in
-            var s = Substring(line)
+        // As Hugging Face reads vocab.txt: one token a line (lines end in LF, CRLF or CR, as
+        // Python's universal newlines read them), trailing whitespace removed. "\r\n" is one
+        // Character, so it is a separator of its own.
+        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }.map { line -> String in
+            var s = line
             while let last = s.last, last.isWhitespace { s.removeLast() }
             return String(s)
         }
