@@ -49,7 +49,7 @@ public struct BertTensorNames<Archive: TensorArchive> {
 
     /// The archive's name for `parameter`: the first candidate it holds, or nil.
     public func storedName(_ parameter: BertParameter) -> String? {
-        Self.spellings(parameter).first { archive.contains($0) }.flatMap { archive.storedName($0) }
+        (try? find(parameter)).flatMap { archive.storedName($0.name) }
     }
 
     /// The shape of `parameter`; throws, naming the file and the expected name, when it is missing.
