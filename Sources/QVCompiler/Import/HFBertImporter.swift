@@ -35,8 +35,9 @@ public struct BertCheckpoint {
 }
 
 extension BertCheckpoint {
-    /// Reads a BERT-family folder (or a `.safetensors` file inside one). Tensor names may carry
-    /// the `bert.` prefix or not.
+    /// Reads a BERT-family folder (or a `.safetensors` file inside one). Weights are found by
+    /// `BertTensorNames`: with or without the `bert.` prefix, LayerNorms as `weight`/`bias` or
+    /// `gamma`/`beta`.
     public init(huggingFaceFolder input: String) throws(CompileError) {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
@@ -60,53 +61,34 @@ extension BertCheckpoint {
         let maxPositions = try cfg.requiredPositive("max_position_embeddings")
         let typeVocab = cfg.int("type_vocab_size") ?? 2
 
-        let st = try SafeTensorsFile(path: weightsPath)
-        let prefix = st.entries.keys.contains { $0.hasPrefix("bert.") } ? "bert." : ""
-        func tensor(_ name: String, _ shape: [Int]) throws(CompileError) -> [Float] {
-            let full = prefix + name
-            var (values, actual) = (([Float](), [Int]()))
-            if st.entries[full] != nil { (values, actual) = try st.floats(full) }
-            else if name.hasSuffix(".weight"), st.entries[full.replacingOccurrences(of: ".weight", with: ".gamma")] != nil {
-                (values, actual) = try st.floats(full.replacingOccurrences(of: ".weight", with: ".gamma"))
-            } else if name.hasSuffix(".bias"), st.entries[full.replacingOccurrences(of: ".bias", with: ".beta")] != nil {
-                (values, actual) = try st.floats(full.replacingOccurrences(of: ".bias", with: ".beta"))
-            } else {
-                throw CompileError("\(weightsPath): missing tensor '\(full)'; is this a BERT checkpoint?")
-            }
-            guard actual == shape else {
-                throw CompileError("\(weightsPath): tensor '\(full)' has shape \(actual), config.json implies \(shape)")
-            }
-            return values
+        let weights = BertTensorNames(try SafeTensorsFile(path: weightsPath))
+        func linear(_ l: Int, _ module: BertParameter.Module, out: Int, in inF: Int) throws(CompileError) -> Linear {
+            Linear(weight: try weights.floats(.encoder(layer: l, module, .weight), shape: [out, inF]),
+                   bias: try weights.floats(.encoder(layer: l, module, .bias), shape: [out]), outFeatures: out, inFeatures: inF)
         }
-        func linear(_ name: String, out: Int, in inF: Int) throws(CompileError) -> Linear {
-            Linear(weight: try tensor(name + ".weight", [out, inF]), bias: try tensor(name + ".bias", [out]), outFeatures: out, inFeatures: inF)
-        }
-        func norm(_ name: String) throws(CompileError) -> Norm {
-            Norm(gamma: try tensor(name + ".weight", [hidden]), beta: try tensor(name + ".bias", [hidden]))
+        func norm(_ part: (BertParameter.Part) -> BertParameter) throws(CompileError) -> Norm {
+            Norm(gamma: try weights.floats(part(.weight), shape: [hidden]), beta: try weights.floats(part(.bias), shape: [hidden]))
         }
         let vocab = try Self.readVocabulary(folder + "/vocab.txt")
-        guard let vocabSize = st.entries[prefix + "embeddings.word_embeddings.weight"]?.shape.first else {
-            throw CompileError("\(weightsPath): missing tensor '\(prefix)embeddings.word_embeddings.weight'")
-        }
+        let vocabSize = try weights.shape(.wordEmbeddings).first ?? 0
         guard vocab.count <= vocabSize else {
             throw CompileError("\(folder)/vocab.txt has \(vocab.count) tokens but the embedding table only \(vocabSize) rows")
         }
-        wordEmbeddings = try tensor("embeddings.word_embeddings.weight", [vocabSize, hidden])
-        positionEmbeddings = try tensor("embeddings.position_embeddings.weight", [maxPositions, hidden])
-        tokenTypeEmbeddings = try tensor("embeddings.token_type_embeddings.weight", [typeVocab, hidden])
-        embeddingNorm = try norm("embeddings.LayerNorm")
+        wordEmbeddings = try weights.floats(.wordEmbeddings, shape: [vocabSize, hidden])
+        positionEmbeddings = try weights.floats(.positionEmbeddings, shape: [maxPositions, hidden])
+        tokenTypeEmbeddings = try weights.floats(.tokenTypeEmbeddings, shape: [typeVocab, hidden])
+        embeddingNorm = try norm(BertParameter.embeddingNorm)
         layers = []
         for l in 0..<layerCount {
-            let p = "encoder.layer.\(l)."
             layers.append(Layer(
-                query: try linear(p + "attention.self.query", out: hidden, in: hidden),
-                key: try linear(p + "attention.self.key", out: hidden, in: hidden),
-                value: try linear(p + "attention.self.value", out: hidden, in: hidden),
-                attentionOutput: try linear(p + "attention.output.dense", out: hidden, in: hidden),
-                attentionNorm: try norm(p + "attention.output.LayerNorm"),
-                intermediate: try linear(p + "intermediate.dense", out: intermediate, in: hidden),
-                output: try linear(p + "output.dense", out: hidden, in: intermediate),
-                outputNorm: try norm(p + "output.LayerNorm")))
+                query: try linear(l, .query, out: hidden, in: hidden),
+                key: try linear(l, .key, out: hidden, in: hidden),
+                value: try linear(l, .value, out: hidden, in: hidden),
+                attentionOutput: try linear(l, .attentionOutput, out: hidden, in: hidden),
+                attentionNorm: try norm { .encoder(layer: l, .attentionNorm, $0) },
+                intermediate: try linear(l, .intermediate, out: intermediate, in: hidden),
+                output: try linear(l, .output, out: hidden, in: intermediate),
+                outputNorm: try norm { .encoder(layer: l, .outputNorm, $0) }))
         }
         let sentence = try SentenceTransformersSettings(folder: folder)
         config = QVB.BertConfig(hidden: hidden, layers: layerCount, heads: heads, intermediate: intermediate,
@@ -123,9 +105,11 @@ extension BertCheckpoint {
             throw CompileError("\(path): cannot read the vocabulary; the BERT folder needs vocab.txt")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw CompileError("\(path): not UTF-8") }
-        // As Hugging Face reads vocab.txt: one token a line, trailing whitespace removed.
-        var lines = text.components(separatedBy: "\n").map { line -> String in
-            var s = Substring(line)
+        // As Hugging Face reads vocab.txt: one token a line (lines end in LF, CRLF or CR, as
+        // Python's universal newlines read them), trailing whitespace removed. "\r\n" is one
+        // Character, so it is a separator of its own.
+        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }.map { line -> String in
+            var s = line
             while let last = s.last, last.isWhitespace { s.removeLast() }
             return String(s)
         }

@@ -34,9 +34,10 @@ struct JSONFile {
         (object[key] as? [String: Any]).map { JSONFile(path: "\(path) [\(key)]", object: $0) }
     }
 
-    /// Integer field that must be present and positive.
+    /// Integer field that must be present and positive (`32.7` is refused, not truncated).
     func requiredPositive(_ key: String) throws(CompileError) -> Int {
-        guard let v = int(key), v > 0, v <= 1 << 24 else {
+        guard let n = object[key] as? NSNumber, n.doubleValue == n.doubleValue.rounded(),
+              case let v = n.intValue, v > 0, v <= 1 << 24 else {
             throw CompileError("\(path): '\(key)' must be a positive integer")
         }
         return v

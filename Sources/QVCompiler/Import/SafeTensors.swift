@@ -3,16 +3,19 @@ import Foundation
 /// A strictly checked `.safetensors` file: an 8-byte little-endian header length, a JSON header
 /// naming each tensor's dtype, shape and byte range, then the data. Every field is validated
 /// before any tensor is read: header bounds, known dtypes, shapes whose byte size matches their
-/// range, ranges inside the data and not overlapping.
-public struct SafeTensorsFile {
+/// range, ranges inside the data and not overlapping (a zero-size tensor overlaps nothing).
+public struct SafeTensorsFile: TensorArchive {
     /// One tensor's entry in the header.
     public struct Entry: Sendable {
-        /// Element type as spelled in the file (`F32`, `F16`, `BF16`, …).
-        public let dtype: String
+        /// Element type.
+        public let dtype: TensorDType
         /// Dimensions.
         public let shape: [Int]
         /// Byte range in the data section.
         public let range: Range<Int>
+
+        /// Element type and shape.
+        public var info: TensorInfo { TensorInfo(dtype: dtype, shape: shape) }
     }
 
     /// Largest header accepted (100 MB, safetensors' own limit).
@@ -22,11 +25,10 @@ public struct SafeTensorsFile {
     public let path: String
     /// Tensors by name.
     public let entries: [String: Entry]
+    /// Every tensor's name, in ascending order.
+    public let tensorNames: [String]
     private let data: Data
     private let dataStart: Int
-
-    /// Bytes per element of each dtype qv reads.
-    static let elementBytes: [String: Int] = ["F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1]
 
     /// Reads and validates the file at `path`.
     public init(path: String) throws(CompileError) {
@@ -59,7 +61,8 @@ public struct SafeTensorsFile {
                   let shapeAny = e["shape"] as? [Any], let offsetsAny = e["data_offsets"] as? [Any] else {
                 throw bad("tensor '\(name)' lacks dtype, shape or data_offsets")
             }
-            guard let size = Self.elementBytes[dtype] else { throw bad("tensor '\(name)' has unknown dtype '\(dtype)'") }
+            guard let type = TensorDType(rawValue: dtype) else { throw bad("tensor '\(name)' has unknown dtype '\(dtype)'") }
+            let size = type.elementBytes
             var shape: [Int] = []
             var count = 1
             for d in shapeAny {
@@ -76,36 +79,40 @@ public struct SafeTensorsFile {
             guard hi - lo == count * size else {
                 throw bad("tensor '\(name)' spans \(hi - lo) bytes but \(dtype) \(shape) needs \(count * size)")
             }
-            entries[name] = Entry(dtype: dtype, shape: shape, range: lo..<hi)
+            entries[name] = Entry(dtype: type, shape: shape, range: lo..<hi)
         }
-        let sorted = entries.sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }
-        for (a, b) in zip(sorted, sorted.dropFirst()) where a.value.range.upperBound > b.value.range.lowerBound {
-            throw bad("tensors '\(a.key)' and '\(b.key)' overlap")
-        }
+        if let (a, b) = Self.firstOverlap(entries) { throw bad("tensors '\(a)' and '\(b)' overlap") }
         self.path = path
         self.entries = entries
+        self.tensorNames = entries.keys.sorted()
         self.data = data
         self.dataStart = start
     }
 
+    /// The first two tensors whose byte ranges share a byte, in file order (by start, then by
+    /// name), or nil. Zero-size tensors hold no bytes, so they overlap nothing.
+    static func firstOverlap(_ entries: [String: Entry]) -> (String, String)? {
+        let filled = entries.filter { !$0.value.range.isEmpty }.sorted {
+            ($0.value.range.lowerBound, $0.key) < ($1.value.range.lowerBound, $1.key)
+        }
+        // Sorted by start, a range overlaps some later one exactly when it overlaps the next.
+        for (a, b) in zip(filled, filled.dropFirst()) where a.value.range.upperBound > b.value.range.lowerBound {
+            return (a.key, b.key)
+        }
+        return nil
+    }
+
+    /// Element type and shape of the tensor `name`, or nil when the file has none.
+    public func info(_ name: String) -> TensorInfo? { entries[name]?.info }
+
     /// The tensor `name` converted to FP32 (from F32, F16 or BF16), with its shape.
     public func floats(_ name: String) throws(CompileError) -> (values: [Float], shape: [Int]) {
-        guard let e = entries[name] else { throw CompileError("\(path): no tensor named '\(name)'") }
+        guard let e = entries[name] else { throw noTensor(name) }
         let count = e.shape.reduce(1, *)
-        var out = [Float](repeating: 0, count: count)
-        let base = dataStart + e.range.lowerBound
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let p = raw.baseAddress! + base
-            switch e.dtype {
-            case "F32": for i in 0..<count { out[i] = Float(bitPattern: p.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian) }
-            case "F16": for i in 0..<count { out[i] = Float(Float16(bitPattern: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian)) }
-            case "BF16": for i in 0..<count { out[i] = Float(bitPattern: UInt32(p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian) << 16) }
-            default: break
-            }
+        let values = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            e.dtype.floats(from: UnsafeRawBufferPointer(rebasing: raw[(dataStart + e.range.lowerBound)...]), count: count)
         }
-        guard ["F32", "F16", "BF16"].contains(e.dtype) else {
-            throw CompileError("\(path): tensor '\(name)' is \(e.dtype); qv reads F32, F16 or BF16 weights")
-        }
-        return (out, e.shape)
+        guard let values else { throw notFloat(name, e.dtype) }
+        return (values, e.shape)
     }
 }
