@@ -56,6 +56,8 @@ extension QVB {
         case bert = 0
         /// Swin vision transformers.
         case swin = 1
+        /// A graph with no family configuration (built by hand or by a test).
+        case generic = 2
     }
 
     /// Configuration of a BERT-family encoder.

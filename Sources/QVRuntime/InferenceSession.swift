@@ -107,9 +107,7 @@ public final class InferenceSession {
         case (nil, .int32PerToken) where port.defaultInt32 != nil:
             c.int32s(port.value).update(repeating: port.defaultInt32!, count: count)
         case (.floats(let values)?, .floats):
-            guard values.count == count else {
-                throw RuntimeError(.invalidInput, "input '\(port.name)' has \(values.count) floats; shape \(port.shape) needs \(count)")
-            }
+            guard values.count == count else { throw port.miscounted(values.count, tokens: tokens) }
             if count > 0 { c.floats(port.value).update(from: values.baseAddress!, count: count) }
         case (nil, _): throw port.missing
         default: throw port.mistyped
@@ -127,6 +125,11 @@ public final class InferenceSession {
     func floats(_ port: ModelPort, tokens: Int) -> UnsafeBufferPointer<Float> {
         UnsafeBufferPointer(start: arena.advanced(by: plan.offsets[port.value]).assumingMemoryBound(to: Float.self),
                             count: port.count(tokens: tokens))
+    }
+
+    /// The unpacked codes of codes output `port` after a run over `tokens` tokens.
+    func codes(_ port: ModelPort, tokens: Int) -> [Int32] {
+        unpackCodes(model.layouts[port.value], at: arena + plan.offsets[port.value], tokens: tokens)
     }
 
     private func snapshot(_ v: Int, _ c: StepContext) -> ValueSnapshot {

@@ -31,14 +31,20 @@ public struct ModelOutputs {
     /// Tokens of the run.
     public let tokens: Int
 
-    /// FP32 contents of the output named `name`, if the model has it.
+    /// FP32 contents of the output named `name`, if the model has an FP32 output of that name.
     public func floats(_ name: String) -> UnsafeBufferPointer<Float>? {
-        session.model.outputs.first { $0.name == name }.map { session.floats($0, tokens: tokens) }
+        session.model.outputs.first { $0.name == name && $0.elements == .floats }.map { session.floats($0, tokens: tokens) }
     }
 
     /// FP32 contents of the first output of `role`, if the model has one.
     public func floats(role: QVB.IORole) -> UnsafeBufferPointer<Float>? {
-        session.model.output(role: role).map { session.floats($0, tokens: tokens) }
+        session.model.outputs.first { $0.role == role && $0.elements == .floats }.map { session.floats($0, tokens: tokens) }
+    }
+
+    /// The codes of the codes output named `name`, unpacked to rows × features in logical order
+    /// (a copy), if the model has such an output.
+    public func codes(_ name: String) -> [Int32]? {
+        session.model.outputs.first { $0.name == name && $0.elements == .codes }.map { session.codes($0, tokens: tokens) }
     }
 }
 

@@ -111,6 +111,8 @@ public struct ModelPort: Sendable {
         case int32PerToken
         /// FP32, `count(tokens:)` of them in row-major order.
         case floats
+        /// Packed integer codes (an output only; read them with `ModelOutputs.codes`).
+        case codes
     }
 
     /// Name the host uses.
@@ -148,6 +150,9 @@ public struct ModelPort: Sendable {
         case (.tensor, .float(let c)), (.image, .float(let c)), (.embedding, .float(let c)), (.logits, .float(let c)):
             elements = .floats
             columns = c
+        case (.tensor, .codes(let features, _, _)) where side == .output:
+            elements = .codes
+            columns = features
         default:
             throw bad("role \(port.role) does not fit the value '\(layout.name)'")
         }
@@ -168,6 +173,11 @@ public struct ModelPort: Sendable {
     /// The error for an input given with the wrong element type.
     var mistyped: RuntimeError {
         RuntimeError(.invalidInput, "input '\(name)' takes \(elements == .floats ? "FP32" : "Int32") values")
+    }
+
+    /// The error for an FP32 input given with `count` floats where `count(tokens:)` are needed.
+    func miscounted(_ count: Int, tokens: Int) -> RuntimeError {
+        RuntimeError(.invalidInput, "input '\(name)' has \(count) floats; shape \(shape) needs \(self.count(tokens: tokens))")
     }
 
     /// Elements the port holds for a sequence of `tokens` tokens.

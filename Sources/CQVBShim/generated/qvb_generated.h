@@ -383,29 +383,32 @@ bool VerifyOpAttrsVector(flatbuffers::Verifier &verifier, const flatbuffers::Vec
 enum ModelFamily : uint8_t {
   ModelFamily_bert = 0,
   ModelFamily_swin = 1,
+  ModelFamily_generic = 2,
   ModelFamily_MIN = ModelFamily_bert,
-  ModelFamily_MAX = ModelFamily_swin
+  ModelFamily_MAX = ModelFamily_generic
 };
 
-inline const ModelFamily (&EnumValuesModelFamily())[2] {
+inline const ModelFamily (&EnumValuesModelFamily())[3] {
   static const ModelFamily values[] = {
     ModelFamily_bert,
-    ModelFamily_swin
+    ModelFamily_swin,
+    ModelFamily_generic
   };
   return values;
 }
 
 inline const char * const *EnumNamesModelFamily() {
-  static const char * const names[3] = {
+  static const char * const names[4] = {
     "bert",
     "swin",
+    "generic",
     nullptr
   };
   return names;
 }
 
 inline const char *EnumNameModelFamily(ModelFamily e) {
-  if (flatbuffers::IsOutRange(e, ModelFamily_bert, ModelFamily_swin)) return "";
+  if (flatbuffers::IsOutRange(e, ModelFamily_bert, ModelFamily_generic)) return "";
   const size_t index = static_cast<size_t>(e);
   return EnumNamesModelFamily()[index];
 }

@@ -15,9 +15,23 @@ public struct ReferenceExecutor {
     /// A reference interpreter of `model`.
     public init(model: QVModel) { self.model = model }
 
+    /// One output of a reference run.
+    public enum Output: Equatable {
+        /// FP32 contents.
+        case floats([Float])
+        /// Codes in logical order (rows × features).
+        case codes([Int32])
+
+        /// The FP32 contents, nil for codes.
+        public var floats: [Float]? {
+            if case .floats(let x) = self { return x }
+            return nil
+        }
+    }
+
     /// Runs `inputs` like `InferenceSession.run(inputs:observer:)`, reporting codes in logical
-    /// order, and returns the FP32 contents of every output, in the model's output order.
-    public func run(inputs given: [ModelInput], observer: ValueObserver? = nil) throws(RuntimeError) -> [[Float]] {
+    /// order, and returns every output, in the model's output order.
+    public func run(inputs given: [ModelInput], observer: ValueObserver? = nil) throws(RuntimeError) -> [Output] {
         let n = try model.tokenCount(given)
         var values = [[Float]](repeating: [], count: model.layouts.count)
         var codes = [[Int32]](repeating: [], count: model.layouts.count)
@@ -26,7 +40,9 @@ public struct ReferenceExecutor {
             case (.int32s(let x)?, .int32PerToken): codes[port.value] = Array(x)
             case (nil, .int32PerToken) where port.defaultInt32 != nil:
                 codes[port.value] = [Int32](repeating: port.defaultInt32!, count: n)
-            case (.floats(let x)?, .floats) where x.count == port.count(tokens: n): values[port.value] = Array(x)
+            case (.floats(let x)?, .floats):
+                guard x.count == port.count(tokens: n) else { throw port.miscounted(x.count, tokens: n) }
+                values[port.value] = Array(x)
             case (nil, _): throw port.missing
             default: throw port.mistyped
             }
@@ -72,7 +88,7 @@ public struct ReferenceExecutor {
                 }
             }
         }
-        return model.outputs.map { values[$0.value] }
+        return model.outputs.map { $0.elements == .codes ? .codes(codes[$0.value]) : .floats(values[$0.value]) }
     }
 
     /// Runs a text model on `ids` like `InferenceSession.run(ids:observer:)`.
@@ -83,7 +99,7 @@ public struct ReferenceExecutor {
         let outputs = try ids.withUnsafeBufferPointer { buffer throws(RuntimeError) in
             try run(inputs: [ModelInput(name: port.name, data: .int32s(buffer))], observer: observer)
         }
-        func output(_ role: QVB.IORole) -> [Float]? { model.outputs.firstIndex { $0.role == role }.map { outputs[$0] } }
+        func output(_ role: QVB.IORole) -> [Float]? { model.outputs.firstIndex { $0.role == role }.flatMap { outputs[$0].floats } }
         return ModelOutput(ids: ids, embedding: output(.embedding), logits: output(.logits))
     }
 
