@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the Unicode tables behind QVRuntime's BERT WordPiece tokenizer.
+"""Generate the Unicode tables behind QVText's BERT WordPiece tokenizer.
 
 Hugging Face `tokenizers` (the reference the Swift tokenizer must match id for id) takes its
 character facts from three places with different Unicode versions:
@@ -15,7 +15,7 @@ generated tables and checks it against the reference on every code point and on 
 so a table that would not reproduce `tokenizers` is never written.
 
 Usage: python3 tools/gen_unicode_tables.py [OUTPUT_DIR]
-(default OUTPUT_DIR: Sources/QVRuntime/Text next to this script's repository)
+(default OUTPUT_DIR: Sources/QVText/Generated next to this script's repository)
 """
 
 import os
@@ -293,7 +293,7 @@ def write_mapping_table(path, type_name, type_doc, mapping, key_doc, value_doc):
 
 def main():
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "Sources", "QVRuntime", "Text")
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "Sources", "QVText", "Generated")
     os.makedirs(out_dir, exist_ok=True)
     bits, decompositions, lowercase = probe_reference()
     classes = combining_classes(bits)
