@@ -34,10 +34,10 @@ struct ConstantTensor {
     }
 }
 
-/// The QVKernels format described by `quant`, or nil if it names none.
+/// The stored format (QVQuant's traits table) described by `quant`, or nil if it names none.
 func quantFormat(_ quant: QVB.Quantization?) -> QuantFormat? { quant?.format }
 
-/// The QVKernels format of codes stored as `type` under `quant`, or nil if they don't match.
+/// The stored format of codes stored as `type` under `quant`, or nil if the table stores it otherwise.
 func quantFormat(type: QVB.ElementType, quant: QVB.Quantization?) -> QuantFormat? { quant?.format(storedAs: type) }
 
 /// The per-tensor quantizer `quant` describes, or nil if it is not one (or its numbers are invalid).
