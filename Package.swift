@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // qv — 1-bit and 2-bit transformers: compiler (`qvc`), runtime (`qvrun`), kernels.
 // Modules in pipeline order; none depends on one later in the list:
-//   QVFormat → QVKernels → QVRuntime → QVText → QVCompiler → QVCommandLine → qvc / qvrun
+//   QVQuant → QVFormat → QVKernels → QVRuntime → QVText → QVCompiler → QVCommandLine → qvc / qvrun
 import PackageDescription
 
 /// Runtime-core settings: no Foundation, no I/O, so the same sources build with Embedded Swift.
@@ -38,13 +38,14 @@ func embeddedPackage() -> Package { Package(
     products: [.library(name: "QVRuntime", targets: ["QVRuntime", "QVText"])],
     targets: [
         .target(name: "CQVKernelsARM", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "QVQuant", swiftSettings: coreSwiftSettings),
         .target(name: "QVKernelsMath", swiftSettings: coreSwiftSettings),
-        .target(name: "QVKernels", dependencies: ["CQVKernelsARM", "QVKernelsMath"], swiftSettings: coreSwiftSettings),
+        .target(name: "QVKernels", dependencies: ["CQVKernelsARM", "QVKernelsMath", "QVQuant"], swiftSettings: coreSwiftSettings),
         // The .qvb verifier (C++) is built by the cross C++ compiler and libzstd comes from the
         // board's C library set; Swift sees their C headers only.
         .systemLibrary(name: "CQVBShim", path: "tools/arm64/CQVBShim"),
         .systemLibrary(name: "CZstd"),
-        .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd"], swiftSettings: coreSwiftSettings),
+        .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd", "QVQuant"], swiftSettings: coreSwiftSettings),
         .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], swiftSettings: coreSwiftSettings),
         .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], swiftSettings: coreSwiftSettings),
         // The digest driver of tools/arm64-check.sh, entered from C (tools/arm64/main.c).
@@ -74,7 +75,10 @@ func hostPackage() -> Package { Package(
             cxxSettings: [.headerSearchPath("generated"), .unsafeFlags(["-O2"])]
         ),
 
-        .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd"], swiftSettings: coreSwiftSettings),
+        // The quantization contract: formats and their traits table, the rounding rule and its
+        // gradients, field placement. No dependencies.
+        .target(name: "QVQuant", swiftSettings: coreSwiftSettings),
+        .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd", "QVQuant"], swiftSettings: coreSwiftSettings),
         // x86-64 CPU feature probing (CPUID/XGETBV) and intrinsic kernels; empty elsewhere.
         .target(name: "CQVKernelsX86", cSettings: [.unsafeFlags(["-O3"])]),
         // ARM64 CPU feature probing and NEON SDOT/UDOT kernels; empty elsewhere.
@@ -85,7 +89,7 @@ func hostPackage() -> Package { Package(
         .target(name: "QVKernelsAVX512", dependencies: ["CQVKernelsX86", "QVKernelsMath"], swiftSettings: isaSwiftSettings(
             ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512vpopcntdq", "avx2", "fma", "bmi2", "popcnt"])),
         .target(name: "QVKernelsAVX2", dependencies: ["CQVKernelsX86", "QVKernelsMath"], swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
-        .target(name: "QVKernels", dependencies: ["CQVKernelsX86", "CQVKernelsARM", "QVKernelsMath", "QVKernelsAVX512", "QVKernelsAVX2"],
+        .target(name: "QVKernels", dependencies: ["CQVKernelsX86", "CQVKernelsARM", "QVKernelsMath", "QVKernelsAVX512", "QVKernelsAVX2", "QVQuant"],
                 swiftSettings: coreSwiftSettings, linkerSettings: [.linkedLibrary("m")]),
         // The FP32 FMA throughput ceiling for `qvc bench --kernels`.
         .target(name: "CQVBenchCeilings", dependencies: ["CQVKernelsX86"], cSettings: [.unsafeFlags(["-O2"])]),
@@ -100,7 +104,8 @@ func hostPackage() -> Package { Package(
         .executableTarget(name: "qv-digests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText", "QVFormat"], path: "tools/arm64/digests",
                           exclude: ["EmbeddedEntry.swift"], swiftSettings: coreSwiftSettings),
 
-        .testTarget(name: "QVFormatTests", dependencies: ["QVFormat", "QVKernels"]),
+        .testTarget(name: "QVQuantTests", dependencies: ["QVQuant"]),
+        .testTarget(name: "QVFormatTests", dependencies: ["QVFormat", "QVQuant", "QVKernels"]),
         .testTarget(name: "QVKernelsTests", dependencies: ["QVKernels"]),
         .testTarget(name: "QVRuntimeTests", dependencies: ["QVRuntime", "QVFormat", "QVKernels"]),
         .testTarget(name: "QVTextTests", dependencies: ["QVText", "QVRuntime", "QVFormat", "QVKernels"]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the ARM64 build of qv's runtime core against x86-64, bit for bit.
 #
-#  1. Builds QVKernelsMath, QVKernels (scalar, portable and NEON sdot/udot paths), QVFormat,
+#  1. Builds QVQuant, QVKernelsMath, QVKernels (scalar, portable and NEON sdot/udot paths), QVFormat,
 #     QVRuntime and the digest driver (tools/arm64/digests) with Embedded Swift for
 #     aarch64-none-none-elf (`QV_EMBEDDED=1` in Package.swift), compiles the .qvb verifier (C++)
 #     and the C harness (tools/arm64/main.c) with the cross GCC, and links a static ARM64 Linux

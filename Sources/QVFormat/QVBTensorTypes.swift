@@ -43,7 +43,7 @@ extension QVB {
         public func packedBytes(count: Int) -> Int { (count * bits + 7) / 8 }
     }
 
-    /// The integer semantics of a quantized tensor's codes (see QVKernels' QuantFormat).
+    /// The integer semantics of a quantized tensor's codes (see QVQuant's QuantFormat; same raw values).
     public enum QuantScheme: UInt8, Hashable, Sendable, CaseIterable {
         /// Not quantized.
         case none = 0

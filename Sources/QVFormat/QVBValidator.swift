@@ -99,8 +99,9 @@ struct QVBValidator {
         try check(value.quant, type: value.type, shape: value.shape, place: place)
     }
 
-    /// Quantization must match the element type: present exactly for packed types, a scheme and
-    /// width qv stores, one positive finite scale per channel, offsets absent or one per scale.
+    /// Quantization must match the element type: present exactly for packed types, a format of
+    /// QVQuant's traits table stored as this type, one positive finite scale per channel,
+    /// offsets absent or one per scale.
     private func check(_ quant: QVB.Quantization?, type: QVB.ElementType, shape: [Int], place: String)
         throws(QVBInconsistency)
     {
@@ -111,8 +112,7 @@ struct QVBValidator {
         guard type.isPacked else {
             throw QVBInconsistency("\(place) is \(type) but has quantization parameters; only packed codes are quantized")
         }
-        guard type.bits == quant.bits, Self.isStored(quant.scheme, bits: quant.bits),
-              type != .i8 || quant.scheme == .signedSymmetric, type != .u8 || quant.scheme == .unsignedOffset else {
+        guard quant.format(storedAs: type) != nil else {
             throw QVBInconsistency("\(place) stores \(type) codes with quantization \(quant.scheme) \(quant.bits)-bit, "
                                    + "which do not match")
         }
@@ -135,17 +135,6 @@ struct QVBValidator {
         }
         guard quant.scale.allSatisfy({ $0 > 0 && $0.isFinite }), quant.offset.allSatisfy({ $0.isFinite }) else {
             throw QVBInconsistency("\(place) has a scale that is not positive and finite, or an offset that is not finite")
-        }
-    }
-
-    /// The (scheme, bits) pairs qv stores (QVKernels' QuantFormat).
-    private static func isStored(_ scheme: QVB.QuantScheme, bits: Int) -> Bool {
-        switch (scheme, bits) {
-        case (.binarySign, 1), (.unsignedOffset, 1), (.signedSymmetric, 2), (.unsignedOffset, 2),
-             (.signedSymmetric, 8), (.unsignedOffset, 8):
-            return true
-        default:
-            return false
         }
     }
 
@@ -173,7 +162,7 @@ struct QVBValidator {
                                        + "it needs at least 1 head and a finite scale")
             }
             if let probs {
-                guard probs.scheme == .unsignedOffset, Self.isStored(probs.scheme, bits: probs.bits), probs.axis == -1,
+                guard probs.scheme == .unsignedOffset, probs.format != nil, probs.axis == -1,
                       probs.offset.allSatisfy({ $0 == 0 }) else {
                     throw QVBInconsistency("\(place) quantizes probabilities as \(probs.scheme) \(probs.bits)-bit along "
                                            + "axis \(probs.axis); they must be unsigned, per tensor, offset 0")

@@ -1,25 +1,9 @@
-// Packed layout: row strides, code round trips through setCode/code, padding.
+// Packed matrices: code round trips through setCode/code, padding (row strides and padding
+// bytes are QVQuant's, tested in QVQuantTests/FieldPlacementTests).
 import Testing
 import QVKernels
 
 @Suite struct PackingTests {
-    @Test func rowStrideIsPackedBytesRoundedUpTo16() {
-        #expect(packedRowAlignment == 16)
-        #expect(packedRowStride(columns: 1, format: .binary) == 16)
-        #expect(packedRowStride(columns: 384, format: .binary) == 48)
-        #expect(packedRowStride(columns: 513, format: .binary) == 80)
-        #expect(packedRowStride(columns: 384, format: .signed2) == 96)
-        #expect(packedRowStride(columns: 257, format: .unsigned2) == 80)
-        #expect(packedRowStride(columns: 64, format: .signed8) == 64)
-        #expect(packedRowStride(columns: 65, format: .unsigned8) == 80)
-        #expect(packedRowStride(columns: 0, format: .signed8) == 0)
-    }
-
-    @Test func paddingBytesRepeatThePaddingField() {
-        #expect(QuantFormat.signed2.paddingByte == 0b1010_1010)
-        for format in allFormats where format != .signed2 { #expect(format.paddingByte == 0, "\(format)") }
-    }
-
     @Test(arguments: allFormats)
     func codesRoundTripAndPaddingIsCanonical(format: QuantFormat) {
         var generator = SeededGenerator(seed: 7)

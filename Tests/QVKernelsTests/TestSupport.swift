@@ -2,8 +2,8 @@
 // matrices and naive references over plain code arrays.
 import QVKernels
 
-/// Every stored format, for sweeps.
-let allFormats: [QuantFormat] = [.binary, .unsigned1, .signed2, .unsigned2, .signed8, .unsigned8]
+/// Every stored format (the rows of QVQuant's traits table), for sweeps.
+let allFormats: [QuantFormat] = QuantFormat.stored.map { $0.format }
 
 /// Memory for one packed matrix, with guard bytes after it that kernels must not touch.
 final class PackedBuffer {

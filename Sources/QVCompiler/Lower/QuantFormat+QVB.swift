@@ -2,24 +2,11 @@ import QVFormat
 import QVKernels
 
 extension QuantFormat {
-    /// How codes of this format are stored in a `.qvb`.
-    var elementType: QVB.ElementType {
-        switch (bits, scheme) {
-        case (1, _): return .u1
-        case (2, _): return .u2
-        case (_, .signedSymmetric): return .i8
-        default: return .u8
-        }
-    }
+    /// How codes of this format are stored in a `.qvb` (its row of the traits table).
+    var elementType: QVB.ElementType { QVB.ElementType(traits.storage) }
 
     /// The schema's name for this format's scheme.
-    var qvbScheme: QVB.QuantScheme {
-        switch scheme {
-        case .signedSymmetric: return .signedSymmetric
-        case .unsignedOffset: return .unsignedOffset
-        case .binarySign: return .binarySign
-        }
-    }
+    var qvbScheme: QVB.QuantScheme { QVB.QuantScheme(scheme) }
 }
 
 extension QVB.Quantization {

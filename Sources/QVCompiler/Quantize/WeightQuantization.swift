@@ -7,7 +7,7 @@ struct PackedWeights {
     let format: QuantFormat
     /// Rows and codes per row.
     let rows: Int, columns: Int
-    /// Bytes per packed row (multiple of 64).
+    /// Bytes per packed row (multiple of `packedRowAlignment`).
     let rowStride: Int
     /// Packed rows.
     let bytes: [UInt8]
@@ -38,28 +38,16 @@ struct PackedWeights {
                 })
             }
             let codes = row.map { q.code($0) }
-            PackedWeights.pack(codes, format: format, into: &bytes, at: r * rowStride, stride: rowStride)
+            let rowBytes = (r * rowStride)..<((r + 1) * rowStride)
+            bytes.withUnsafeMutableBytes { all in
+                let packedRow = UnsafeMutableRawBufferPointer(rebasing: all[rowBytes])
+                codes.withUnsafeBufferPointer { format.packRow($0, into: packedRow) }
+            }
             scales.append(q.scale)
             sums.append(codes.reduce(Int64(0)) { $0 + Int64($1) })
         }
         self.bytes = bytes
         self.scales = scales
         codeSums = sums
-    }
-
-    /// Writes `codes` as fields of `format` at `offset`, then pads to `stride` bytes with the
-    /// format's padding field.
-    static func pack(_ codes: [Int32], format: QuantFormat, into bytes: inout [UInt8], at offset: Int, stride: Int) {
-        let bits = format.bits, perByte = 8 / bits
-        let padFields = (stride * perByte) - codes.count
-        for (i, c) in codes.enumerated() {
-            let field = format.field(ofCode: c)
-            bytes[offset + i / perByte] |= field << UInt8(bits * (i % perByte))
-        }
-        guard format.paddingField != 0 else { return }
-        for j in 0..<padFields {
-            let i = codes.count + j
-            bytes[offset + i / perByte] |= format.paddingField << UInt8(bits * (i % perByte))
-        }
     }
 }

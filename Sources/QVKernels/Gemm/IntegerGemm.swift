@@ -5,8 +5,8 @@
 /// Multiplies activations `a` (M = `a.rows`) by weights `w` (N = `w.rows`) over K = `a.columns`
 /// and writes `epilogue(acc)` to `output[m * outputStride + n]`.
 ///
-/// Supported (a, w) formats: (b1, b1) by XOR-popcount; (u1, b1) by AND-popcount ({0,1} × ±1);
-/// any of {s2, u2, s8, u8} × {s2, u2, s8, u8}. Accumulators are bit-identical on every path,
+/// Supported (a, w) formats are QVQuant's pairing rule (`IntegerProduct`): (b1, b1) by
+/// XOR-popcount; (u1, b1) by AND-popcount ({0,1} × ±1); any multi-bit × multi-bit pair. Accumulators are bit-identical on every path,
 /// and so are outputs. Throws before writing anything if the formats, depths or layouts don't fit.
 /// `regrouped`, when given, holds the same weights as `w` regrouped for the AVX-512 VNNI kernel.
 public func integerGemm(
@@ -47,12 +47,12 @@ public func integerGemm(
 /// The operand pair's multiplication, after checking formats, depths and layouts (and that
 /// regrouped weights, if any, cover `w`).
 private func checkedOperands(_ a: PackedMatrix, _ w: PackedMatrix,
-                             _ regrouped: RegroupedWeights.Slice?) throws(KernelError) -> IntegerGemmOperands {
+                             _ regrouped: RegroupedWeights.Slice?) throws(KernelError) -> IntegerProduct {
     if let regrouped, regrouped.weights.format != w.format || regrouped.weights.columns != w.columns
         || 16 * regrouped.firstGroup + w.rows > regrouped.weights.rows {
         throw .invalidLayout(operand: "regrouped w", rows: w.rows, columns: w.columns, rowStride: w.rowStride)
     }
-    guard let operands = IntegerGemmOperands(a: a.format, w: w.format) else {
+    guard let operands = IntegerProduct(activations: a.format, weights: w.format) else {
         throw .unsupportedFormats(a.format, w.format)
     }
     guard a.columns == w.columns else { throw .depthMismatch(aColumns: a.columns, wColumns: w.columns) }
@@ -61,7 +61,7 @@ private func checkedOperands(_ a: PackedMatrix, _ w: PackedMatrix,
 }
 
 /// Runs the kernel of `path` for `operands` into `destination`.
-private func multiply(_ a: PackedMatrix, _ w: PackedMatrix, _ operands: IntegerGemmOperands,
+private func multiply(_ a: PackedMatrix, _ w: PackedMatrix, _ operands: IntegerProduct,
                       regrouped: RegroupedWeights.Slice?, into destination: GemmDestination, path: KernelPath) {
     switch (path, operands) {
     case (.scalar, _):
@@ -76,25 +76,6 @@ private func multiply(_ a: PackedMatrix, _ w: PackedMatrix, _ operands: IntegerG
         multiBitGemmX86(a, w, regrouped: regrouped, path: path, into: destination)
     case (.neon, .multiBit):
         multiBitGemmNEON(a, w, into: destination)
-    }
-}
-
-/// How a supported pair of code formats is multiplied.
-enum IntegerGemmOperands {
-    /// ±1 × ±1: Σ a·w = K − 2·popcount(a XOR w).
-    case binaryXor
-    /// {0,1} × ±1: Σ a·w = 2·popcount(a AND w) − popcount(a).
-    case unsignedBitAnd
-    /// 2- or 8-bit codes on both sides, multiplied as integers.
-    case multiBit
-
-    init?(a: QuantFormat, w: QuantFormat) {
-        switch (a.bits, a.scheme, w.bits, w.scheme) {
-        case (1, .binarySign, 1, .binarySign): self = .binaryXor
-        case (1, .unsignedOffset, 1, .binarySign): self = .unsignedBitAnd
-        case (2, _, 2, _), (2, _, 8, _), (8, _, 2, _), (8, _, 8, _): self = .multiBit
-        default: return nil
-        }
     }
 }
 

@@ -1,20 +1,8 @@
 /// Row-packed matrices of quantization codes: the layout every integer kernel reads.
 ///
-/// Row `r` starts at `base + r * rowStride`. Inside a row, element `i` is the field at bits
-/// `bits * (i % fieldsPerByte)` of byte `i / fieldsPerByte` (little-endian fields, see
-/// `QuantFormat`). Bytes after the last field, up to `rowStride`, hold `format.paddingField` in
-/// every field slot. Kernels never read padding fields as data.
-
-/// Alignment of packed rows in bytes: whole 64-bit words and 16-byte vectors stay inside a row,
-/// and rows of K = 128·j codes (every transformer width) carry no padding at all, so 1-bit and
-/// 2-bit weights take exactly 1/32 and 1/16 of their FP32 bytes.
-public let packedRowAlignment = 16
-
-/// Bytes one packed row takes in memory: `format.packedBytes(count: columns)` rounded up to a
-/// multiple of `packedRowAlignment`.
-public func packedRowStride(columns: Int, format: QuantFormat) -> Int {
-    (format.packedBytes(count: max(0, columns)) + packedRowAlignment - 1) / packedRowAlignment * packedRowAlignment
-}
+/// Row `r` starts at `base + r * rowStride`; inside a row, fields sit as QVQuant's field
+/// placement defines (Sources/QVQuant/FieldPlacement.swift), padding included. Kernels never
+/// read padding fields as data.
 
 /// A read-only view of `rows` packed rows of `columns` codes each.
 public struct PackedMatrix {
@@ -41,9 +29,7 @@ public struct PackedMatrix {
     /// The stored field of element (`row`, `column`); both must be in range.
     @inline(__always)
     public func field(row: Int, column: Int) -> UInt8 {
-        let perByte = format.fieldsPerByte
-        let byte = base.load(fromByteOffset: row * rowStride + column / perByte, as: UInt8.self)
-        return (byte >> UInt8(format.bits * (column % perByte))) & format.fieldMask
+        format.field(at: column, inRow: base + row * rowStride)
     }
 
     /// The code of element (`row`, `column`); both must be in range.
@@ -95,32 +81,13 @@ public struct MutablePackedMatrix {
     /// Stores `code` (clamped into the format's range) as element (`row`, `column`); both must be in range.
     public func setCode(_ code: Int32, row: Int, column: Int) {
         let clamped = min(max(code, format.codeMin), format.codeMax)
-        let perByte = format.fieldsPerByte
-        let shift = UInt8(format.bits * (column % perByte))
-        let address = base + row * rowStride + column / perByte
-        let old = address.load(as: UInt8.self)
-        let new = (old & ~(format.fieldMask << shift)) | (format.field(ofCode: clamped) << shift)
-        address.storeBytes(of: new, as: UInt8.self)
+        format.setField(format.field(ofCode: clamped), at: column, inRow: base + row * rowStride)
     }
 
     /// Fills every row from the byte after its last field through `rowStride` with padding
     /// fields, including the unused fields of a partially filled last byte.
     public func writePadding() {
         guard rows > 0, columns >= 0 else { return }
-        let full = columns / format.fieldsPerByte
-        let partialFields = columns % format.fieldsPerByte
-        for row in 0..<rows {
-            let start = base + row * rowStride
-            if partialFields > 0 {
-                let keep = UInt8(truncatingIfNeeded: (1 << (partialFields * format.bits)) - 1)
-                let byte = start.load(fromByteOffset: full, as: UInt8.self)
-                start.storeBytes(of: (byte & keep) | (format.paddingByte & ~keep), toByteOffset: full, as: UInt8.self)
-            }
-            let firstPaddingByte = full + (partialFields > 0 ? 1 : 0)
-            if rowStride > firstPaddingByte {
-                (start + firstPaddingByte).initializeMemory(
-                    as: UInt8.self, repeating: format.paddingByte, count: rowStride - firstPaddingByte)
-            }
-        }
+        for row in 0..<rows { format.writePadding(row: base + row * rowStride, columns: columns, rowStride: rowStride) }
     }
 }

@@ -34,27 +34,11 @@ struct ConstantTensor {
     }
 }
 
-/// The QVKernels format described by `quant`, or nil if it names none.
-func quantFormat(_ quant: QVB.Quantization?) -> QuantFormat? {
-    guard let quant else { return nil }
-    let scheme: QuantScheme
-    switch quant.scheme {
-    case .signedSymmetric: scheme = .signedSymmetric
-    case .unsignedOffset: scheme = .unsignedOffset
-    case .binarySign: scheme = .binarySign
-    case .none: return nil
-    }
-    return QuantFormat(scheme: scheme, bits: Int(quant.bits))
-}
+/// The stored format (QVQuant's traits table) described by `quant`, or nil if it names none.
+func quantFormat(_ quant: QVB.Quantization?) -> QuantFormat? { quant?.format }
 
-/// The QVKernels format of codes stored as `type` under `quant`, or nil if they don't match.
-func quantFormat(type: QVB.ElementType, quant: QVB.Quantization?) -> QuantFormat? {
-    guard let format = quantFormat(quant) else { return nil }
-    switch (type, format.bits, format.scheme) {
-    case (.u1, 1, _), (.u2, 2, _), (.i8, 8, .signedSymmetric), (.u8, 8, .unsignedOffset): return format
-    default: return nil
-    }
-}
+/// The stored format of codes stored as `type` under `quant`, or nil if the table stores it otherwise.
+func quantFormat(type: QVB.ElementType, quant: QVB.Quantization?) -> QuantFormat? { quant?.format(storedAs: type) }
 
 /// The per-tensor quantizer `quant` describes, or nil if it is not one (or its numbers are invalid).
 func perTensorQuantizer(_ quant: QVB.Quantization?) -> Quantizer? {

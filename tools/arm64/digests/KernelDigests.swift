@@ -36,7 +36,7 @@ public func kernelDigestLines(path: KernelPath) -> [String] {
     lines += codesGemmLines(path: path, random: &random)
 
     // Quantize-pack at every format, and softmax fused with it.
-    let formats: [QuantFormat] = [.binary, .unsigned1, .signed2, .unsigned2, .signed8, .unsigned8]
+    let formats = QuantFormat.stored.map { $0.format }  // every row of the traits table
     let rows = 11, columns = 203
     let source = FloatBuffer(random: &random, count: rows * columns, range: 6)
     defer { source.deallocate() }
