@@ -97,7 +97,7 @@ func hostPackage() -> Package { Package(
         // The WordPiece tokenizer and text entry points, above the runtime (Embedded-clean too).
         .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], swiftSettings: coreSwiftSettings),
         .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"]),
-        .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVRuntime", "QVText"]),
+        .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"]),
         .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings"]),
         .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVText", "QVCommandLine"]),
         // Kernel digests for comparing paths and machines (tools/arm64-check.sh).
