@@ -3,6 +3,8 @@ import QVFormat
 extension ValueLayout {
     /// Largest feature count a value may declare: keeps a hostile file from planning a huge arena.
     static let maxFeatures = 1 << 20
+    /// Largest group count of a `[groups, -1, -1]` value, for the same reason.
+    static let maxTokenSquareGroups = 1024
 
     /// The layout of a value as the file declares it, checked for consistency.
     init(_ v: QVB.Value) throws(RuntimeError) {
@@ -14,6 +16,15 @@ extension ValueLayout {
             guard v.shape == [-1] else { throw bad("an Int32 value must have shape [-1], has \(v.shape)") }
             rows = .tokens
             elements = .int32
+            return
+        }
+        if v.shape.count == 3 {
+            guard v.type == .f32, v.quant == nil, v.layout == .rowMajor, v.shape[1] == -1, v.shape[2] == -1,
+                  v.shape[0] > 0, v.shape[0] <= ValueLayout.maxTokenSquareGroups else {
+                throw bad("shape \(v.shape) is not FP32 [groups, -1, -1]")
+            }
+            rows = .tokens
+            elements = .floatTokenSquares(groups: v.shape[0])
             return
         }
         guard v.shape.count == 2, v.shape[0] == -1 || (v.shape[0] > 0 && v.shape[0] <= 4096),
