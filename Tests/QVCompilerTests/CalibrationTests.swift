@@ -109,4 +109,23 @@ import QVRuntime
             }
         }
     }
+
+    /// A probabilities output whose group count is not the head count is refused at load.
+    @Test func probabilitiesOutputOfTheWrongShapeIsRefused() throws {
+        let file = try Compiler.quantizationPlan(TinyBert.checkpoint(), precision: .w1a1).calibrationFile
+        let edited = try file.withUnsafeBytes { raw in
+            let qvb = try QVBFile(bytes: raw)
+            var payloads = qvb.sections.map { QVB.SectionPayload(name: $0.name, bytes: [UInt8](repeating: 0, count: $0.uncompressedSize)) }
+            for (i, t) in qvb.model.tensors.enumerated() {
+                payloads[t.section].bytes.replaceSubrange(t.offset ..< t.offset + t.size, with: qvb.tensorBytes(i))
+            }
+            var model = qvb.model
+            let v = model.values.firstIndex { $0.name.hasSuffix(".probs") }!
+            model.values[v].shape = [3, -1, -1]
+            return try QVBWriter.encode(model, sections: payloads, compression: .none)
+        }
+        #expect {
+            try edited.withUnsafeBytes { raw in _ = try QVModel(file: try QVBFile(bytes: raw)) }
+        } throws: { "\($0)".contains("must be FP32 probabilities [4, -1, -1]") }
+    }
 }
