@@ -70,6 +70,7 @@ public enum Compiler {
     private static func encode(_ c: BertCheckpoint, kit: QuantizedGraphBuilder, options: CompileOptions,
                                compression: QVB.Compression) throws(CompileError) -> [UInt8] {
         let io = try BertLowering(checkpoint: c).lower(into: kit)
+        try kit.finish()
         let graph = kit.graph
         let model = QVB.Model(
             formatVersion: QVB.formatVersion,

@@ -70,12 +70,8 @@ import QVRuntime
     }
 }
 
-/// A plan filled from a dictionary of trained quantizers: the compiled graph carries exactly
-/// those quantizers in its quantization tables, for every row.
-@Test(arguments: [Precision.w1a1, .w2a2, .w8a8])
-func trainedScalesReachTheCompiledGraph(_ precision: Precision) throws {
-    let checkpoint = TinyBert.checkpoint()
-    let plan = try Compiler.quantizationPlan(checkpoint, precision: precision).plan
+/// Made-up trained quantizers for every row of `plan`, each distinct.
+func madeUpTrainedScales(for plan: QuantPlan) -> TrainedScales {
     var quantizers: [Int: Quantizer] = [:], channels: [Int: [Float]] = [:]
     for (i, row) in plan.rows.enumerated() {
         switch row.subject {
@@ -85,8 +81,19 @@ func trainedScalesReachTheCompiledGraph(_ precision: Precision) throws {
             quantizers[i] = Quantizer(format: row.format, scale: 0.03 + 0.002 * Float(i % 17), offset: offset)
         }
     }
+    return TrainedScales(quantizers: quantizers, channelScales: channels)
+}
+
+/// A plan filled from a dictionary of trained quantizers: the compiled graph carries exactly
+/// those quantizers in its quantization tables, for every row.
+@Test(arguments: [Precision.w1a1, .w2a2, .w8a8])
+func trainedScalesReachTheCompiledGraph(_ precision: Precision) throws {
+    let checkpoint = TinyBert.checkpoint()
+    let plan = try Compiler.quantizationPlan(checkpoint, precision: precision).plan
+    let source = madeUpTrainedScales(for: plan)
+    let quantizers = source.quantizers, channels = source.channelScales
     let image = try Compiler.compile(checkpoint, options: CompileOptions(precision: precision), plan: plan,
-                                     source: TrainedScales(quantizers: quantizers, channelScales: channels))
+                                     source: source)
     try image.withUnsafeBytes { raw in
         let file = try QVBFile(bytes: raw), model = file.model
         for (i, row) in plan.rows.enumerated() {
@@ -119,4 +126,19 @@ func trainedScalesReachTheCompiledGraph(_ precision: Precision) throws {
         _ = try Compiler.compile(checkpoint, options: CompileOptions(precision: .w2a2), plan: plan,
                                  source: TrainedScales(quantizers: [:], channelScales: [:]))
     } throws: { "\($0)".contains("plan row 0 ('embeddings.word_embeddings.weight')") }
+}
+
+/// The quantized pass must declare exactly the calibration plan's points: a plan of another
+/// preset, or one with a point the topology never declares, is refused.
+@Test func aPlanThatDoesNotFitTheLoweringIsRefused() throws {
+    let checkpoint = TinyBert.checkpoint()
+    let w1 = try Compiler.quantizationPlan(checkpoint, precision: .w1a1).plan
+    #expect {
+        _ = try Compiler.compile(checkpoint, options: CompileOptions(precision: .w2a2), plan: w1, source: madeUpTrainedScales(for: w1))
+    } throws: { "\($0)".contains("unlike the calibration plan") }
+    var longer = w1
+    _ = longer.append(w1.rows[5])
+    #expect {
+        _ = try Compiler.compile(checkpoint, options: CompileOptions(precision: .w1a1), plan: longer, source: madeUpTrainedScales(for: longer))
+    } throws: { "\($0)".contains("declared \(w1.rows.count) of the calibration plan's \(w1.rows.count + 1) points") }
 }

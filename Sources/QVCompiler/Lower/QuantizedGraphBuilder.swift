@@ -89,6 +89,14 @@ final class QuantizedGraphBuilder {
         return plan.append(reference.rows[i])
     }
 
+    /// Checks, once the topology is lowered, that the quantized graph declared every row of the
+    /// calibration plan.
+    func finish() throws(CompileError) {
+        guard case .quantized(_, let reference, _) = mode, plan.rows.count != reference.rows.count else { return }
+        throw CompileError("quantized lowering declared \(plan.rows.count) of the calibration plan's \(reference.rows.count) points; "
+                           + "a topology must declare the same points in both passes")
+    }
+
     /// Whether two rows describe the same point, whatever FP32 value indices they carry.
     private static func samePoint(_ a: QuantPlan.Row, _ b: QuantPlan.Row) -> Bool {
         func anonymous(_ row: QuantPlan.Row) -> QuantPlan.Row {
