@@ -29,28 +29,54 @@ public enum Compiler {
     public static let version = "0.1.0"
 
     /// Lowers `checkpoint` at `options.precision` and encodes the `.qvb` bytes. Quantized
-    /// precisions first run the FP32 graph on the calibration text to choose activation scales.
+    /// precisions first run the calibration graph on the calibration text to fill the plan.
     public static func compile(_ checkpoint: BertCheckpoint, options: CompileOptions,
                                progress: (String) -> Void = { _ in }) throws(CompileError) -> [UInt8] {
-        var samples: [String: [Float]] = [:]
-        if options.precision != .fp32 {
-            guard !options.calibrationTexts.isEmpty else { throw CompileError("calibration text is empty; pass non-empty --calibration") }
-            progress("lowering fp32 graph for calibration")
-            let fp32 = try encode(checkpoint, precision: .fp32, samples: [:], options: options, compression: .none)
-            samples = try Calibration(fp32File: fp32, config: checkpoint.config, texts: options.calibrationTexts, progress: progress).samples
+        guard options.precision != .fp32 else {
+            progress("lowering fp32 graph")
+            return try encode(checkpoint, .float, options: options, compression: options.compression)
         }
-        progress("lowering \(options.precision.rawValue) graph")
-        return try encode(checkpoint, precision: options.precision, samples: samples, options: options, compression: options.compression)
+        guard !options.calibrationTexts.isEmpty else { throw CompileError("calibration text is empty; pass non-empty --calibration") }
+        progress("lowering fp32 graph for calibration")
+        let plan = try quantizationPlan(checkpoint, precision: options.precision)
+        let samples = try Calibration(file: plan.calibrationFile, plan: plan.plan, texts: options.calibrationTexts,
+                                      progress: progress).samples
+        return try compile(checkpoint, options: options, plan: plan.plan, source: CalibratedSamples(samples: samples), progress: progress)
     }
 
-    private static func encode(_ c: BertCheckpoint, precision: Precision, samples: [String: [Float]],
-                               options: CompileOptions, compression: QVB.Compression) throws(CompileError) -> [UInt8] {
-        let (graph, inputs, outputs) = try BertLowering(checkpoint: c, precision: precision, samples: samples).lower()
+    /// Lowers `checkpoint` quantized at `options.precision` with the quantizers `source` gives
+    /// the rows of `plan` (from `quantizationPlan`), and encodes the `.qvb` bytes.
+    public static func compile(_ checkpoint: BertCheckpoint, options: CompileOptions, plan: QuantPlan, source: any QuantizerSource,
+                               progress: (String) -> Void = { _ in }) throws(CompileError) -> [UInt8] {
+        progress("lowering \(options.precision.rawValue) graph")
+        return try encode(checkpoint, .quantized(options.precision.preset, plan: plan, source: source),
+                          options: options, compression: options.compression)
+    }
+
+    /// The quantization plan of `checkpoint` at `precision`, with the calibration graph (FP32,
+    /// attention probabilities exposed) its rows' value indices refer to, encoded uncompressed.
+    public static func quantizationPlan(_ checkpoint: BertCheckpoint, precision: Precision) throws(CompileError)
+        -> (plan: QuantPlan, calibrationFile: [UInt8]) {
+        let kit = QuantizedGraphBuilder(.calibration(precision.preset))
+        let file = try encode(checkpoint, kit: kit, options: CompileOptions(precision: .fp32), compression: .none)
+        return (kit.plan, file)
+    }
+
+    private static func encode(_ c: BertCheckpoint, _ mode: QuantizedGraphBuilder.Mode, options: CompileOptions,
+                               compression: QVB.Compression) throws(CompileError) -> [UInt8] {
+        try encode(c, kit: QuantizedGraphBuilder(mode), options: options, compression: compression)
+    }
+
+    private static func encode(_ c: BertCheckpoint, kit: QuantizedGraphBuilder, options: CompileOptions,
+                               compression: QVB.Compression) throws(CompileError) -> [UInt8] {
+        let io = try BertLowering(checkpoint: c).lower(into: kit)
+        try kit.finish()
+        let graph = kit.graph
         let model = QVB.Model(
             formatVersion: QVB.formatVersion,
             producer: QVB.Producer(name: "qvc", version: version, source: c.source, command: options.command),
-            family: .bert, bert: c.config, precision: precision.rawValue, tokenizer: c.tokenizer,
-            tensors: graph.tensors, values: graph.values, ops: graph.ops, inputs: inputs, outputs: outputs,
+            family: .bert, bert: c.config, precision: options.precision.rawValue, tokenizer: c.tokenizer,
+            tensors: graph.tensors, values: graph.values, ops: graph.ops, inputs: io.inputs, outputs: io.outputs,
             maxTokens: c.tokenizer.maxLength)
         do {
             return try QVBWriter.encode(model, sections: graph.sections, compression: compression)

@@ -137,6 +137,7 @@ public final class InferenceSession {
         switch layout.elements {
         case .float(let columns): return .floats(UnsafeBufferPointer(start: c.floats(v), count: rows * columns))
         case .int32: return .int32s(UnsafeBufferPointer(start: c.int32s(v), count: rows))
+        case .floatTokenSquares(let groups): return .floats(UnsafeBufferPointer(start: c.floats(v), count: groups * rows * c.tokens))
         case .codes: return .codes(unpackCodes(layout, at: c.raw(v), tokens: c.tokens))
         }
     }

@@ -1,52 +1,53 @@
 import QVKernels
 
-/// A compile precision: the paper's module-dependent scheme. Encoder linear layers (q, k, v,
-/// attention output, fc1, fc2) take weights and input activations at the chosen bits; the
-/// attention matmuls take q, k, v and the probabilities at the activation bits; embeddings stay
-/// 8-bit; LayerNorm, softmax, GELU and residual adds stay FP32.
+/// The formats a quantized lowering gives each role of a transformer: the quantization plan's
+/// formats, by module. Nil formats stay FP32.
+public struct QuantPreset: Equatable, Sendable {
+    /// Linear-layer weights (per output channel, offset 0).
+    public var weights: QuantFormat?
+    /// Linear-layer input activations (per tensor, with offset).
+    public var activations: QuantFormat?
+    /// q, k and v of the integer attention matmuls (per tensor, offset 0, separate scale each).
+    public var attentionOperands: QuantFormat?
+    /// Attention probabilities (unsigned, offset 0).
+    public var probabilities: QuantFormat?
+    /// Embedding tables (per row, offset 0).
+    public var embeddings: QuantFormat?
+
+    /// A preset with the given formats.
+    public init(weights: QuantFormat?, activations: QuantFormat?, attentionOperands: QuantFormat?,
+                probabilities: QuantFormat?, embeddings: QuantFormat?) {
+        self.weights = weights
+        self.activations = activations
+        self.attentionOperands = attentionOperands
+        self.probabilities = probabilities
+        self.embeddings = embeddings
+    }
+
+    /// Everything FP32.
+    public static let float = QuantPreset(weights: nil, activations: nil, attentionOperands: nil, probabilities: nil, embeddings: nil)
+
+    /// Whether the attention matmuls run on integer codes.
+    public var integerAttention: Bool { attentionOperands != nil && probabilities != nil }
+}
+
+/// A compile precision: a preset of the paper's module-dependent scheme. Encoder linear layers
+/// (q, k, v, attention output, fc1, fc2) take weights and input activations at the chosen bits;
+/// the attention matmuls take q, k, v and the probabilities at the activation bits; embeddings
+/// stay 8-bit; LayerNorm, softmax, GELU and residual adds stay FP32.
 public enum Precision: String, CaseIterable, Sendable {
     case fp32, w8a8, w2a2, w1a1
 
-    /// Encoder linear weights (per output channel), or nil for FP32.
-    public var weightFormat: QuantFormat? {
+    /// The formats of every role at this precision.
+    public var preset: QuantPreset {
         switch self {
-        case .fp32: return nil
-        case .w8a8: return .signed8
-        case .w2a2: return .signed2
-        case .w1a1: return .binary
+        case .fp32: return .float
+        case .w8a8: return QuantPreset(weights: .signed8, activations: .unsigned8, attentionOperands: .signed8,
+                                       probabilities: .unsigned8, embeddings: .signed8)
+        case .w2a2: return QuantPreset(weights: .signed2, activations: .unsigned2, attentionOperands: .signed2,
+                                       probabilities: .unsigned2, embeddings: .signed8)
+        case .w1a1: return QuantPreset(weights: .binary, activations: .binary, attentionOperands: .binary,
+                                       probabilities: .unsigned1, embeddings: .signed8)
         }
     }
-
-    /// Encoder linear input activations (per tensor, with offset).
-    public var activationFormat: QuantFormat? {
-        switch self {
-        case .fp32: return nil
-        case .w8a8: return .unsigned8
-        case .w2a2: return .unsigned2
-        case .w1a1: return .binary
-        }
-    }
-
-    /// q, k and v for the attention matmuls (symmetric, separate scale each).
-    public var attentionFormat: QuantFormat? {
-        switch self {
-        case .fp32: return nil
-        case .w8a8: return .signed8
-        case .w2a2: return .signed2
-        case .w1a1: return .binary
-        }
-    }
-
-    /// Attention probabilities (unsigned, offset 0).
-    public var probabilityFormat: QuantFormat? {
-        switch self {
-        case .fp32: return nil
-        case .w8a8: return .unsigned8
-        case .w2a2: return .unsigned2
-        case .w1a1: return .unsigned1
-        }
-    }
-
-    /// Whether embedding tables are stored as 8-bit codes.
-    public var quantizesEmbeddings: Bool { self != .fp32 }
 }

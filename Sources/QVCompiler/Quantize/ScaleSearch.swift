@@ -58,6 +58,22 @@ enum ScaleSearch {
                          : Quantizer(format: format, scale: 1 / Float(format.codeMax))
     }
 
+    /// The quantizer of one weight row (output channel), offset 0: binary by sign with scale
+    /// mean |w|; 8-bit with scale max |w| / 127; other formats the MSE-best clipping of max |w|
+    /// over fractions 0.30…1.00.
+    static func weightRowQuantizer(for row: [Float], format: QuantFormat) -> Quantizer {
+        switch format.bits {
+        case 1: return quantizer(for: row, format: format, zeroOffset: true)
+        case 8:
+            return Quantizer(format: format, scale: max(row.reduce(0) { max($0, abs($1)) } / Float(format.codeMax), .leastNormalMagnitude))
+        default:
+            let limit = row.reduce(0) { max($0, abs($1)) }
+            return best(row, candidates: stride(from: Float(0.3), through: 1.0, by: 0.05).map {
+                Quantizer(format: format, scale: max($0 * limit / Float(format.codeMax), .leastNormalMagnitude))
+            })
+        }
+    }
+
     /// The candidate with the least squared error on `samples`.
     static func best(_ samples: [Float], candidates: [Quantizer]) -> Quantizer {
         var bestQ = candidates[0], bestErr = Float.infinity

@@ -5,6 +5,8 @@ extension ValueLayout {
     static let maxFeatures = 1 << 20
     /// Largest element count of a value with fixed rows (1 GiB of FP32).
     static let maxElements = 1 << 28
+    /// Largest group count of a `[groups, -1, -1]` value, for the same reason.
+    static let maxTokenSquareGroups = 1024
 
     /// The layout of a value as the file declares it, checked for consistency.
     init(_ v: QVB.Value) throws(RuntimeError) {
@@ -17,6 +19,15 @@ extension ValueLayout {
             guard v.shape == [-1] else { throw bad("an Int32 value must have shape [-1], has \(v.shape)") }
             rows = .tokens
             elements = .int32
+            return
+        }
+        if v.shape.count == 3, v.shape[2] == -1 {
+            guard v.type == .f32, v.quant == nil, v.layout == .rowMajor, v.shape[1] == -1,
+                  v.shape[0] > 0, v.shape[0] <= ValueLayout.maxTokenSquareGroups else {
+                throw bad("shape \(v.shape) is not FP32 [groups, -1, -1]")
+            }
+            rows = .tokens
+            elements = .floatTokenSquares(groups: v.shape[0])
             return
         }
         // [leading…, features]: the leading dimensions are the rows, with at most one -1 (tokens)

@@ -33,6 +33,9 @@ enum ValueElements: Equatable {
     case int32
     /// Packed integer codes of `features` per row, formed by `quantizer`.
     case codes(features: Int, quantizer: Quantizer, arrangement: CodesArrangement)
+    /// FP32 `[groups, tokens, tokens]` (file shape `[groups, -1, -1]`): per group, one row per
+    /// token with one column per token — attention probabilities laid out [head][query][key].
+    case floatTokenSquares(groups: Int)
 }
 
 /// A graph value as the runtime sees it: name, row count and element storage.
@@ -53,6 +56,7 @@ struct ValueLayout {
         switch elements {
         case .float(let columns): raw = r * columns * 4
         case .int32: raw = r * 4
+        case .floatTokenSquares(let groups): raw = groups * r * tokens * 4
         case .codes(let features, let quantizer, let arrangement):
             switch arrangement {
             case .rowMajor:

@@ -6,6 +6,8 @@ import QVKernelsMath
 /// `context = probs · v`. With FP32 inputs both matmuls are FP32; with codes inputs (q, k per head,
 /// v per head transposed) both are integer GEMMs and the probabilities are quantized first; then
 /// the context may be written as codes directly (one weight: thresholds shared by every column).
+/// An FP32 attention may list a second output, `[heads, -1, -1]`, into which it writes the
+/// probabilities softmax produced, laid out [head][query][key] (calibration observes them).
 struct AttentionStep {
     /// How the two matmuls run.
     enum Operands {
@@ -21,11 +23,13 @@ struct AttentionStep {
     let operands: Operands
     /// Set when the context is written as codes.
     let codesOutput: CodesTarget?
+    /// The FP32 probabilities output `[heads, tokens, tokens]`, when the op lists one.
+    let probabilities: Int?
 
     var headDim: Int { features / heads }
 
     init(_ b: OpBinding, heads: Int, scoreScale: Float, probs: Quantizer?) throws(RuntimeError) {
-        try b.expectCounts(inputs: 4...4, outputs: 1, weights: 0...1)
+        try b.expectCounts(inputs: 4...4, outputs: b.op.outputs.count == 2 ? 2 : 1, weights: 0...1)
         q = b.input(0); k = b.input(1); v = b.input(2); mask = b.input(3); output = b.output(0)
         let features: Int
         if b.layouts[output].floatColumns == nil {
@@ -49,6 +53,12 @@ struct AttentionStep {
         guard scoreScale.isFinite else { throw b.error("score scale is not finite") }
         self.heads = heads
         self.scoreScale = scoreScale
+        probabilities = b.op.outputs.count == 2 ? b.output(1) : nil
+        if let p = probabilities {
+            guard b.layouts[p].elements == .floatTokenSquares(groups: heads), b.layouts[q].floatColumns != nil else {
+                throw b.error("second output '\(b.layouts[p].name)' must be FP32 probabilities [\(heads), -1, -1] of an FP32 attention")
+            }
+        }
         try b.expectTokenInt32(mask, role: "mask")
         for x in [q, k, v] { try b.expectSameRows(x, output) }
         if b.layouts[q].floatColumns != nil {
@@ -111,13 +121,15 @@ struct AttentionStep {
         for h in group {
             switch operands {
             case .float:
+                // Straight into the probabilities output when the op lists one, else into scratch.
+                let headScores = probabilities.map { c.floats($0) + h * n * n } ?? scores
                 let panels = rest.assumingMemoryBound(to: Float.self)
                 packFloatPanels(c.floats(k) + h * d, sourceStride: features, rows: n, columns: d, into: panels)
                 floatPanelGemm(a: c.floats(q) + h * d, lda: features, b: FloatPanels(packed: panels, depth: d),
                                m: n, n: n, k: d, epilogue: Epilogue(scale: .scalar(scoreScale), bias: bias),
-                               output: scores, outputStride: n, path: c.path)
-                softmaxRows(scores, count: n, path: c.path)
-                floatPanelGemm(a: scores, lda: n, b: valuePanels(c.floats(v) + h * d, tokens: n, scratch: panels),
+                               output: headScores, outputStride: n, path: c.path)
+                softmaxRows(headScores, count: n, path: c.path)
+                floatPanelGemm(a: headScores, lda: n, b: valuePanels(c.floats(v) + h * d, tokens: n, scratch: panels),
                                m: n, n: d, k: n, epilogue: Epilogue(), output: c.floats(output) + h * d, outputStride: features,
                                path: c.path)
             case .codes(let probs, let qkScale, let pvScale):

@@ -66,7 +66,10 @@ public struct ReferenceExecutor {
                                xCodes: codes[s.input], residual: s.residual.map { values[$0] })
                 store(y, as: s.output, values: &values, codes: &codes)
             case .attention(let s):
-                store(attention(s, tokens: n, values: values, codes: codes), as: s.output, values: &values, codes: &codes)
+                var probabilities: [Float] = []
+                let context = attention(s, tokens: n, values: values, codes: codes, probabilities: &probabilities)
+                store(context, as: s.output, values: &values, codes: &codes)
+                if let p = s.probabilities { values[p] = probabilities }
             case .meanPool(let s):
                 var out = [Float](repeating: 0, count: s.width)
                 var count = 0
@@ -168,7 +171,9 @@ public struct ReferenceExecutor {
         return out
     }
 
-    private func attention(_ s: AttentionStep, tokens n: Int, values: [[Float]], codes: [[Int32]]) -> [Float] {
+    /// The context of attention `s`; appends every softmax row, [head][query][key], to `probabilities`.
+    private func attention(_ s: AttentionStep, tokens n: Int, values: [[Float]], codes: [[Int32]],
+                           probabilities: inout [Float]) -> [Float] {
         let f = s.features, d = s.headDim
         let bias = codes[s.mask].map { $0 != 0 ? Float(0) : -Float.infinity }
         var out = [Float](repeating: 0, count: n * f)
@@ -188,6 +193,7 @@ public struct ReferenceExecutor {
                     }
                 }
                 softmaxInPlace(&scores, count: n)
+                if s.probabilities != nil { probabilities += scores }
                 for r in 0..<d {
                     switch s.operands {
                     case .float:

@@ -1,0 +1,185 @@
+import QVFormat
+import QVKernels
+
+/// The family-agnostic lowering kit over `GraphBuilder`: linear layers, fused projections to
+/// codes, attention, quantize, LayerNorm and embeddings, at FP32 or quantized by a
+/// `QuantPreset`. A family's lowering states only its topology; the kit decides what each op
+/// becomes and records every quantization point as a `QuantPlan` row.
+///
+/// A quantized compile runs the same topology twice: once in `.calibration` mode, which builds
+/// the FP32 graph (attention also writing its probabilities) and declares each row with the
+/// index of the FP32 value whose statistics set it; then in `.quantized` mode, which declares
+/// the rows again in the same order — each checked against the calibration plan's row — and
+/// takes their quantizers from a `QuantizerSource`.
+final class QuantizedGraphBuilder {
+    /// What the kit builds.
+    enum Mode {
+        /// The FP32 graph, no quantization points (the fp32 precision).
+        case float
+        /// The FP32 graph of a quantized target, declaring its points by FP32 value index.
+        case calibration(QuantPreset)
+        /// The quantized graph; `plan` is the calibration plan, `source` fills its rows.
+        case quantized(QuantPreset, plan: QuantPlan, source: any QuantizerSource)
+    }
+
+    /// Which format of the preset a codes value takes.
+    enum CodesRole {
+        /// Linear-layer input activations.
+        case activations
+        /// q, k, v of the integer attention.
+        case attentionOperands
+    }
+
+    /// A value passed between kit ops.
+    struct Operand {
+        /// Index in the graph being built: codes in a quantized graph, else FP32.
+        let value: Int
+        /// Plan row of the quantizer that forms its codes; nil when the target keeps it FP32.
+        let point: Int?
+    }
+
+    /// A linear layer's FP32 parameters: `weight` `[outFeatures, inFeatures]` row-major.
+    struct LinearParameters {
+        let weight: [Float], bias: [Float]
+        let outFeatures: Int, inFeatures: Int
+    }
+
+    /// The graph under construction.
+    let graph = GraphBuilder()
+    /// What is built.
+    let mode: Mode
+    /// The formats of the target.
+    let preset: QuantPreset
+    /// Rows declared so far.
+    private(set) var plan = QuantPlan()
+    private var resolved: [Int: Quantizer] = [:]
+
+    /// A kit building in `mode`.
+    init(_ mode: Mode) {
+        self.mode = mode
+        switch mode {
+        case .float: preset = .float
+        case .calibration(let p), .quantized(let p, _, _): preset = p
+        }
+    }
+
+    /// Whether this builds the quantized graph (else an FP32 one).
+    var buildsQuantized: Bool {
+        if case .quantized = mode { return true }
+        return false
+    }
+
+    /// The preset's format for `role`.
+    func format(_ role: CodesRole) -> QuantFormat? {
+        role == .activations ? preset.activations : preset.attentionOperands
+    }
+
+    // MARK: Plan rows
+
+    /// Declares the next row and returns its index. The calibration graph records `row` as
+    /// given; the quantized graph takes the calibration plan's row of the same index (with its
+    /// FP32 value index) after checking that it describes the same point.
+    func declare(_ row: QuantPlan.Row) throws(CompileError) -> Int {
+        guard case .quantized(_, let reference, _) = mode else { return plan.append(row) }
+        let i = plan.rows.count
+        guard i < reference.rows.count, Self.samePoint(reference.rows[i], row) else {
+            throw CompileError("quantized lowering declares point \(i) '\(row.label)' unlike the calibration plan; "
+                               + "a topology must declare the same points in both passes")
+        }
+        return plan.append(reference.rows[i])
+    }
+
+    /// Checks, once the topology is lowered, that the quantized graph declared every row of the
+    /// calibration plan.
+    func finish() throws(CompileError) {
+        guard case .quantized(_, let reference, _) = mode, plan.rows.count != reference.rows.count else { return }
+        throw CompileError("quantized lowering declared \(plan.rows.count) of the calibration plan's \(reference.rows.count) points; "
+                           + "a topology must declare the same points in both passes")
+    }
+
+    /// Whether two rows describe the same point, whatever FP32 value indices they carry.
+    private static func samePoint(_ a: QuantPlan.Row, _ b: QuantPlan.Row) -> Bool {
+        func anonymous(_ row: QuantPlan.Row) -> QuantPlan.Row {
+            var r = row
+            switch r.subject {
+            case .activation: r.subject = .activation(value: -1)
+            case .probabilities: r.subject = .probabilities(value: -1)
+            case .weight: break
+            }
+            return r
+        }
+        return anonymous(a) == anonymous(b)
+    }
+
+    /// A per-tensor activation row for FP32 `value` (ignored in the quantized graph).
+    func activationRow(_ label: String, value: Int, format: QuantFormat, zeroOffset: Bool,
+                       clipping: QuantPlan.Clipping = .observedRange) throws(CompileError) -> Int {
+        try declare(QuantPlan.Row(subject: .activation(value: value), label: label, format: format, granularity: .perTensor,
+                                  offset: zeroOffset ? .zero : .allowed, clipping: clipping))
+    }
+
+    /// The quantizer of per-tensor row `row`, from the source (once per row).
+    func quantizer(_ row: Int) throws(CompileError) -> Quantizer {
+        if let q = resolved[row] { return q }
+        guard case .quantized(_, _, let source) = mode else {
+            throw CompileError("quantizer of point \(row) requested while building an FP32 graph")
+        }
+        let q = try source.quantizer(row: row, plan.rows[row])
+        resolved[row] = q
+        return q
+    }
+
+    /// One quantizer per output channel of weight row `row`, from the source.
+    func channelQuantizers(_ row: Int, weights: [Float]) throws(CompileError) -> [Quantizer] {
+        guard case .quantized(_, _, let source) = mode else {
+            throw CompileError("weight quantizers of point \(row) requested while building an FP32 graph")
+        }
+        return try source.channelQuantizers(row: row, plan.rows[row], weights: weights)
+    }
+
+    // MARK: Ops without matmuls
+
+    /// `value` as codes of `role`'s format in `layout` (a Quantize op; attention operands laid out
+    /// per head keep offset 0), or `value` itself when the target keeps it FP32. `label` names
+    /// the point (the FP32 value's name).
+    func quantize(_ value: Int, label: String, role: CodesRole = .activations, layout: QVB.Layout = .rowMajor,
+                  heads: Int = 1) throws(CompileError) -> Operand {
+        guard let format = format(role) else { return Operand(value: value, point: nil) }
+        let row = try activationRow(label, value: value, format: format, zeroOffset: layout != .rowMajor)
+        guard buildsQuantized else { return Operand(value: value, point: row) }
+        let codes = codesValue(label, features: graph.values[value].shape[1], quantizer: try quantizer(row),
+                               layout: layout, heads: heads)
+        graph.op(label + ".quantize", .quantize, inputs: [value], outputs: [codes])
+        return Operand(value: codes, point: row)
+    }
+
+    /// A codes value for the activations of point `label`.
+    func codesValue(_ label: String, features: Int, quantizer q: Quantizer, layout: QVB.Layout, heads: Int) -> Int {
+        graph.value(label + ".q", type: q.format.elementType, shape: [-1, features],
+                    quant: QVB.Quantization(q), layout: layout, heads: layout == .rowMajor ? 1 : heads)
+    }
+
+    /// LayerNorm over rows of `gamma.count` features, writing FP32 value `output`.
+    func layerNorm(_ name: String, gamma: [Float], beta: [Float], epsilon: Float, input: Int, output: String) -> Int {
+        let width = gamma.count
+        let g = graph.floats(name + ".weight", gamma, shape: [width])
+        let b = graph.floats(name + ".bias", beta, shape: [width])
+        let out = graph.value(output, shape: [-1, width])
+        graph.op(name, .layerNorm(epsilon: epsilon), inputs: [input], outputs: [out], weights: [g, b])
+        return out
+    }
+
+    /// An embedding table of rows of `width`: FP32, or — when the target quantizes embeddings —
+    /// codes with one scale per row (a per-channel weight row of the plan).
+    func embeddingTable(_ name: String, _ data: [Float], width: Int) throws(CompileError) -> Int {
+        let rows = data.count / width
+        guard let format = preset.embeddings else { return graph.floats(name + ".weight", data, shape: [rows, width]) }
+        let row = try declare(QuantPlan.Row(subject: .weight(rows: rows, columns: width), label: name + ".weight", format: format,
+                                            granularity: .perChannel, offset: .zero, clipping: .weightRows))
+        guard buildsQuantized else { return graph.floats(name + ".weight", data, shape: [rows, width]) }
+        let packed = PackedWeights(data, rows: rows, columns: width, quantizers: try channelQuantizers(row, weights: data))
+        return graph.tensor(name + ".weight", type: format.elementType, shape: [rows, width],
+                            quant: QVB.Quantization(format, axis: 0, scales: packed.scales),
+                            rowStride: packed.rowStride, bytes: packed.bytes)
+    }
+}
