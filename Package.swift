@@ -98,9 +98,11 @@ func hostPackage() -> Package { Package(
                           exclude: ["EmbeddedEntry.swift"], swiftSettings: coreSwiftSettings),
 
         .testTarget(name: "QVFormatTests", dependencies: ["QVFormat", "QVKernels"]),
-        .testTarget(name: "QVKernelsTests", dependencies: ["QVKernels"]),
+        // Test support: counts the calling thread's heap allocations (interposed malloc & co).
+        .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
+        .testTarget(name: "QVKernelsTests", dependencies: ["QVKernels", "CAllocationCounter"]),
         .testTarget(name: "QVRuntimeTests", dependencies: ["QVRuntime", "QVFormat", "QVKernels"]),
-        .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVFormat"]),
+        .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVFormat", "CAllocationCounter"]),
         .testTarget(name: "QVCommandLineTests", dependencies: ["QVCommandLine"]),
     ],
     cLanguageStandard: .c11,

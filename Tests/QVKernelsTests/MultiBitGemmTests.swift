@@ -182,7 +182,13 @@ private func runKernel(_ kernel: MultiBitX86Kernel, _ a: PackedMatrix, _ w: Pack
     output.withUnsafeMutableBufferPointer { buffer in
         let destination = GemmDestination(.floats(Epilogue(), output: buffer.baseAddress!, outputStride: w.rows),
                                           columns: w.rows)
-        multiBitGemm(a, w, kernel: kernel, into: destination)
+        let shape = GemmShape(rows: a.rows, columns: w.rows, depth: a.columns)
+        let prepared = UnsafeMutableRawPointer.allocate(byteCount: max(64, X86PreparedActivations.parts(shape).total), alignment: 64)
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(64, kernel.multiplyParts(shape).total), alignment: 64)
+        defer { prepared.deallocate(); scratch.deallocate() }
+        let activations = X86PreparedActivations(shape, at: prepared)
+        activations.fill(from: a, weights: w.format)
+        multiBitGemm(activations, a, w, kernel: kernel, regrouped: nil, scratch: scratch, into: destination)
     }
     return output
 }
