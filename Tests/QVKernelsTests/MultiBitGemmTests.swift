@@ -135,18 +135,6 @@ private func gemmOutputs(_ a: PackedMatrix, _ w: PackedMatrix, path: KernelPath)
         }
         #endif
     }
-
-    @Test func ceilingCountsTheMultiplyAccumulatesItRan() {
-        for path in KernelPath.supported {
-            let macs = int8DotCeiling(path: path, iterations: 10)
-            switch path {
-            case .scalar, .portable, .neon:
-                #expect(macs == nil, "\(path)")
-            case .avx2, .avx512:
-                #expect(macs == (path.isSupported ? 10 * 12 * (path == .avx512 && vnni512 ? 64 : 32) : nil), "\(path)")
-            }
-        }
-    }
 }
 
 /// Whether the zmm VNNI kernel runs here (the AVX-512 ceiling then counts zmm MACs).

@@ -53,15 +53,21 @@ struct BinaryCountBlock {
     static let countStride = maximumWeightRows
 }
 
-/// The counting kernel a path runs; a path whose instructions the CPU lacks runs the best one it
-/// has below it, so no path ever executes an unsupported instruction.
-enum BinaryCountKernel {
+/// The counting kernel of the 1-bit GEMM a path runs; a path whose instructions the CPU lacks runs
+/// the best one it has below it, so no path ever executes an unsupported instruction. Public so
+/// that benchmarks measure the ceiling of the kernel the GEMM really runs.
+public enum BinaryCountKernel: Sendable {
+    /// `SIMD4<UInt64>` + `nonzeroBitCount`.
     case portable
     #if arch(x86_64)
-    case avx2, avx512
+    /// AVX2 nibble-table popcount.
+    case avx2
+    /// AVX-512 VPOPCNTDQ.
+    case avx512
     #endif
 
-    init(path: KernelPath) {
+    /// The kernel `path` runs on this CPU.
+    public init(path: KernelPath) {
         #if arch(x86_64)
         let vectorPopcount = qv_x86_features() & UInt32(QV_X86_AVX512_VPOPCNTDQ) != 0
         switch path {

@@ -66,5 +66,5 @@ func scratchAlign64(_ bytes: Int) -> Int { (bytes + 63) & ~63 }
 /// Why `bytes` of scratch at `base` can't hold `needed` bytes, if they can't.
 func scratchError(_ base: UnsafeMutableRawPointer, bytes: Int, needed: Int, role: String) -> KernelError? {
     guard Int(bitPattern: base) % 64 != 0 || bytes < needed else { return nil }
-    return .badScratch(detail: "\(role) scratch of \(bytes) bytes at \(base) is not 64-byte aligned or under the \(needed) bytes IntegerGemmScratch states")
+    return .badScratch(detail: "\(role) scratch of \(bytes) bytes at address \(Int(bitPattern: base)) is not 64-byte aligned or under the \(needed) bytes IntegerGemmScratch states")
 }

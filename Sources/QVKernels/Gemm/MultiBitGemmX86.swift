@@ -8,8 +8,9 @@ import CQVKernelsX86
 #endif
 
 #if arch(x86_64)
-/// The x86 instruction sets that multiply prepared bytes.
-enum MultiBitX86Kernel: CaseIterable {
+/// The x86 instruction sets that multiply prepared bytes. Public so that benchmarks measure the
+/// ceiling of the kernel the GEMM really runs.
+public enum MultiBitX86Kernel: CaseIterable, Sendable {
     /// zmm `vpdpbusd` (AVX-512 F/BW/VL + AVX512-VNNI), panels of 64 columns.
     case avx512Vnni
     /// ymm `vpdpbusd` (AVX2 + AVX-VNNI), panels of 16 columns.
@@ -20,7 +21,7 @@ enum MultiBitX86Kernel: CaseIterable {
     /// The fastest kernel within `path`'s instruction sets that a CPU with `features`
     /// (`QV_X86_*` bits, this CPU's by default) runs; nil for the scalar and portable paths and
     /// for paths the CPU cannot run.
-    init?(path: KernelPath, features: UInt32 = qv_x86_features()) {
+    public init?(path: KernelPath, features: UInt32 = qv_x86_features()) {
         // The candidates of a path, fastest first (no array: this runs on every product).
         switch path {
         case .scalar, .portable, .neon: return nil
@@ -34,10 +35,10 @@ enum MultiBitX86Kernel: CaseIterable {
     }
 
     /// Whether this CPU (and OS) can run the kernel.
-    var isSupported: Bool { isSupported(by: qv_x86_features()) }
+    public var isSupported: Bool { isSupported(by: qv_x86_features()) }
 
     /// Whether a CPU with `features` (`QV_X86_*` bits) can run the kernel.
-    func isSupported(by features: UInt32) -> Bool {
+    public func isSupported(by features: UInt32) -> Bool {
         let required: UInt32
         switch self {
         case .avx512Vnni: required = UInt32(QV_X86_AVX512) | UInt32(QV_X86_AVX512_VNNI)
