@@ -7,7 +7,7 @@ import QVKernels
 
 /// A session's steps allocate nothing on the heap: every GEMM, attention head and quantization
 /// works in the arena's planned scratch. Counted across each `Step.run` of an inference after a
-/// first one (which fills the inputs), on every path, serially and split over two workers on the
+/// first `run`, on every path, serially and split over two workers on the
 /// calling thread (the counter counts the calling thread's allocations).
 /// HOOK: when `InferenceSession.run` returns views instead of arrays, count the whole `run` here.
 @Suite(.serialized) struct SessionAllocationTests {
@@ -27,6 +27,15 @@ import QVKernels
                 for parallel in [ParallelFor.serial, twoOnOneThread] {
                     let session = InferenceSession(model: model, path: path, parallel: parallel)
                     _ = try session.run(ids: ids)
+                    // The contexts point into the session's arena: keep the session alive.
+                    defer { withExtendedLifetime(session) {} }
+                    // Later values reuse the inputs' place: write them again, as `run` does.
+                    let inputs = session.context(step: 0, tokens: ids.count)
+                    for (t, id) in ids.enumerated() {
+                        inputs.int32s(model.io.ids)[t] = id
+                        inputs.int32s(model.io.tokenTypes)[t] = 0
+                        inputs.int32s(model.io.mask)[t] = 1
+                    }
                     for (index, step) in model.steps.enumerated() {
                         let context = session.context(step: index, tokens: ids.count)
                         var failure: String?
