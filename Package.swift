@@ -63,6 +63,7 @@ func hostPackage() -> Package { Package(
         .executable(name: "qvc", targets: ["qvc"]),
         .executable(name: "qvrun", targets: ["qvrun"]),
         .library(name: "QVRuntime", targets: ["QVRuntime", "QVText"]),
+        .library(name: "QVBenchCeilings", targets: ["QVBenchCeilings"]),
     ],
     targets: [
         // C libraries from Debian.
@@ -91,14 +92,19 @@ func hostPackage() -> Package { Package(
         .target(name: "QVKernelsAVX2", dependencies: ["CQVKernelsX86", "QVKernelsMath"], swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
         .target(name: "QVKernels", dependencies: ["CQVKernelsX86", "CQVKernelsARM", "QVKernelsMath", "QVKernelsAVX512", "QVKernelsAVX2", "QVQuant"],
                 swiftSettings: coreSwiftSettings, linkerSettings: [.linkedLibrary("m")]),
-        // The FP32 FMA throughput ceiling for `qvc bench --kernels`.
+        // Bench-only (not the runtime core): the instruction-throughput ceilings of `qvc bench --kernels`:
+        // FP32 FMA and int8 dot products in C, XOR + popcount in Swift SIMD built per ISA.
         .target(name: "CQVBenchCeilings", dependencies: ["CQVKernelsX86"], cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "QVBenchCeilingsAVX512", swiftSettings: isaSwiftSettings(
+            ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512vpopcntdq", "avx2", "fma", "bmi2", "popcnt"])),
+        .target(name: "QVBenchCeilingsAVX2", swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
+        .target(name: "QVBenchCeilings", dependencies: ["QVKernels", "CQVBenchCeilings", "QVBenchCeilingsAVX512", "QVBenchCeilingsAVX2"]),
         .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], swiftSettings: coreSwiftSettings),
         // The WordPiece tokenizer and text entry points, above the runtime (Embedded-clean too).
         .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], swiftSettings: coreSwiftSettings),
         .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"]),
         .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"]),
-        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings"]),
+        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings", "QVBenchCeilings"]),
         .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVText", "QVCommandLine"]),
         // Kernel digests for comparing paths and machines (tools/arm64-check.sh).
         .executableTarget(name: "qv-digests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText", "QVFormat"], path: "tools/arm64/digests",
@@ -106,11 +112,13 @@ func hostPackage() -> Package { Package(
 
         .testTarget(name: "QVQuantTests", dependencies: ["QVQuant"]),
         .testTarget(name: "QVFormatTests", dependencies: ["QVFormat", "QVQuant", "QVKernels"]),
-        .testTarget(name: "QVKernelsTests", dependencies: ["QVKernels"]),
-        .testTarget(name: "QVRuntimeTests", dependencies: ["QVRuntime", "QVFormat", "QVKernels"]),
+        // Test support: counts the calling thread's heap allocations (interposed malloc & co).
+        .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
+        .testTarget(name: "QVKernelsTests", dependencies: ["QVKernels", "CAllocationCounter"]),
+        .testTarget(name: "QVRuntimeTests", dependencies: ["QVRuntime", "QVFormat", "QVKernels", "CAllocationCounter"]),
         .testTarget(name: "QVTextTests", dependencies: ["QVText", "QVRuntime", "QVFormat", "QVKernels"]),
-        .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVText", "QVFormat"]),
-        .testTarget(name: "QVCommandLineTests", dependencies: ["QVCommandLine"]),
+        .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVText", "QVFormat", "CAllocationCounter"]),
+        .testTarget(name: "QVCommandLineTests", dependencies: ["QVCommandLine", "QVBenchCeilings", "QVKernels"]),
     ],
     cLanguageStandard: .c11,
     cxxLanguageStandard: .cxx17

@@ -10,6 +10,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
     case invalidLayout(operand: String, rows: Int, columns: Int, rowStride: Int)
     /// A codes output or its thresholds don't fit the product (see `detail`).
     case badCodesOutput(detail: String)
+    /// Caller-provided scratch is misaligned or smaller than `IntegerGemmScratch` states.
+    case badScratch(detail: String)
 
     /// What went wrong, where, and what to do about it.
     public var description: String {
@@ -26,6 +28,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
                 + "holds a packed row (use packedRowStride(columns:format:))"
         case let .badCodesOutput(detail):
             return "integerGemm: codes output: \(detail); recompile the model with this qv version"
+        case let .badScratch(detail):
+            return "integerGemm: \(detail); size it with IntegerGemmScratch for these shapes and path"
         }
     }
 }

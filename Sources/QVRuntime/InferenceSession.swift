@@ -26,8 +26,9 @@ public final class InferenceSession {
     /// How steps split their work.
     public let parallel: ParallelFor
     let plan: ArenaPlan
-    /// Bytes of each step's scratch region per worker.
-    let scratchStrides: [Int]
+    /// Each step's scratch: shared bytes and bytes per worker (multiples of 64), placed in the
+    /// arena as the shared region followed by one region per worker.
+    let scratch: [StepScratch]
     let arena: UnsafeMutableRawPointer
     /// Each step's 2-bit linear weights regrouped for the AVX-512 VNNI kernel, where it runs.
     let regrouped: [RegroupedWeights?]
@@ -54,10 +55,15 @@ public final class InferenceSession {
             guard last[v] >= 0 else { return nil }
             return ArenaPlan.Block(bytes: model.layouts[v].byteCount(tokens: tokens), first: min(first[v], last[v]), last: last[v])
         }
-        let strides = steps.map { align64($0.scratchBytes(tokens: tokens)) }
-        let scratch = strides.enumerated().map { ArenaPlan.Block(bytes: $1 * parallel.workers, first: $0, last: $0) }
-        scratchStrides = strides
-        plan = ArenaPlan(valueBlocks: blocks, scratchBlocks: scratch)
+        let scratch = steps.map { step in
+            let s = step.scratch(tokens: tokens, path: path)
+            return StepScratch(shared: align64(s.shared), perWorker: align64(s.perWorker))
+        }
+        self.scratch = scratch
+        let scratchBlocks = scratch.enumerated().map { step, s in
+            ArenaPlan.Block(bytes: s.shared + s.perWorker * parallel.workers, first: step, last: step)
+        }
+        plan = ArenaPlan(valueBlocks: blocks, scratchBlocks: scratchBlocks)
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.byteCount, 64), alignment: 64)
         regrouped = Self.regroupedWeights(steps, path: path, arenaBytes: plan.byteCount,
                                           modelBytes: model.metadata.tensors.reduce(0) { $0 + $1.size })
@@ -85,13 +91,13 @@ public final class InferenceSession {
     /// an observer, a run allocates nothing.
     public func run(inputs given: [ModelInput], observer: ValueObserver? = nil) throws(RuntimeError) -> ModelOutputs {
         let tokens = try model.tokenCount(given)
-        let c = context(0, tokens: tokens)
+        let c = context(step: 0, tokens: tokens)
         for port in model.inputs {
             try write(model.data(for: port, in: given), to: port, tokens: tokens, c)
         }
         let ops = model.metadata.ops
         for (i, step) in model.steps.enumerated() {
-            let ctx = context(i, tokens: tokens)
+            let ctx = context(step: i, tokens: tokens)
             try step.run(ctx)
             if let observer { for v in ops[i].outputs { observer(v, snapshot(v, ctx)) } }
         }
@@ -114,13 +120,6 @@ public final class InferenceSession {
         }
     }
 
-    /// What step `step` sees for `tokens` tokens.
-    private func context(_ step: Int, tokens: Int) -> StepContext {
-        StepContext(arena: arena, offsets: plan.offsets, layouts: model.layouts,
-                    scratch: arena + plan.scratchOffsets[step], scratchStride: scratchStrides[step],
-                    tokens: tokens, path: path, parallel: parallel, regrouped: regrouped[step])
-    }
-
     /// FP32 contents of `port` after a run over `tokens` tokens.
     func floats(_ port: ModelPort, tokens: Int) -> UnsafeBufferPointer<Float> {
         UnsafeBufferPointer(start: arena.advanced(by: plan.offsets[port.value]).assumingMemoryBound(to: Float.self),
@@ -130,6 +129,16 @@ public final class InferenceSession {
     /// The unpacked codes of codes output `port` after a run over `tokens` tokens.
     func codes(_ port: ModelPort, tokens: Int) -> [Int32] {
         unpackCodes(model.layouts[port.value], at: arena + plan.offsets[port.value], tokens: tokens)
+    }
+
+    /// What step `step` sees for a sequence of `tokens` tokens: the arena, its scratch regions
+    /// (shared, then one per worker, as planned), the path and the parallel-for.
+    func context(step: Int, tokens: Int) -> StepContext {
+        let region = arena + plan.scratchOffsets[step], s = scratch[step]
+        return StepContext(arena: arena, offsets: plan.offsets, layouts: model.layouts,
+                           sharedScratch: region, sharedScratchBytes: s.shared,
+                           scratch: region + s.shared, scratchStride: s.perWorker,
+                           tokens: tokens, path: path, parallel: parallel, regrouped: regrouped[step])
     }
 
     private func snapshot(_ v: Int, _ c: StepContext) -> ValueSnapshot {

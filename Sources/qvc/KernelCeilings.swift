@@ -1,7 +1,8 @@
-// The instruction-throughput ceilings of `qvc bench --kernels`: the kernels' own ceiling loops
-// (QVKernels: XOR+popcount and int8 dot products, for the same path the GEMMs run) and an FMA
-// loop from CQVBenchCeilings for FP32.
+// The instruction-throughput ceilings of `qvc bench --kernels`, from the bench-only modules:
+// XOR+popcount and int8 dot products for the kernel the GEMMs of a path run (QVBenchCeilings)
+// and an FMA loop for FP32 (CQVBenchCeilings).
 import CQVBenchCeilings
+import QVBenchCeilings
 import QVKernels
 
 /// A compute-bound loop on L1-resident data whose speed bounds a family of GEMM kernels.

@@ -7,6 +7,7 @@ let package = Package(
     name: "binary-gemm-bench",
     dependencies: [.package(name: "qv", path: "../..")],
     targets: [
-        .executableTarget(name: "binary-gemm-bench", dependencies: [.product(name: "QVRuntime", package: "qv")]),
+        .executableTarget(name: "binary-gemm-bench", dependencies: [.product(name: "QVRuntime", package: "qv"),
+                                                                      .product(name: "QVBenchCeilings", package: "qv")]),
     ]
 )

@@ -1,7 +1,7 @@
 #ifndef QV_BENCH_CEILINGS_H
 #define QV_BENCH_CEILINGS_H
-/* Compute-bound microbenchmark for `qvc bench --kernels`: the FP32 FMA throughput ceiling (the
-   integer kernels' ceilings come from QVKernels itself), measured on L1-resident data in a register-blocked
+/* Compute-bound microbenchmarks for `qvc bench --kernels` (bench-only code, outside the runtime
+   core): the FP32 FMA throughput ceiling, measured on L1-resident data in a register-blocked
    loop shaped like a GEMM micro-kernel (4 activation vectors × 4 weight vectors, 16 accumulators).
    Each function runs `rounds` rounds over the QV_CEILING_BUFFER_BYTES at `data`, stores a checksum
    in *checksum (so the work cannot be dropped) and returns 1; it returns 0 without doing anything
@@ -20,6 +20,14 @@ enum {
 
 /* AVX-512 F: vfmadd231ps of 4 weight vectors by 4 broadcast activations. */
 int qv_ceiling_fma(const void *data, uint64_t rounds, uint64_t *checksum);
+
+/* Int8 multiply-accumulate ceilings of the 2-/8-bit GEMM kernels: `iterations` rounds of
+   independent dot-product instructions on L1-resident bytes; each returns the number of int8
+   MACs it performed (the caller times it; the caller checks the CPU runs it). zmm vpdpbusd
+   (AVX512-VNNI), ymm vpdpbusd (AVX-VNNI), and vpmaddubsw + vpmaddwd + vpaddd (AVX2). */
+uint64_t qv_vnni_ceiling(uint64_t iterations);
+uint64_t qv_avxvnni_ceiling(uint64_t iterations);
+uint64_t qv_avx2_int8_ceiling(uint64_t iterations);
 
 #ifdef __cplusplus
 }

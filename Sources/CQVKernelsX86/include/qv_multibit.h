@@ -105,14 +105,6 @@ qv_mb_kernel qv_mb_kernel_avx2;
    sums stay within int16 (2 · 15 · 128), then recombined exactly in int32. */
 qv_mb_kernel qv_mb_kernel_avx2_nibbles;
 
-/* Int8 multiply-accumulate ceilings: `iterations` rounds of independent dot-product
-   instructions on L1-resident bytes; each returns the number of int8 MACs it performed
-   (the caller times it). zmm vpdpbusd (AVX512-VNNI), ymm vpdpbusd (AVX-VNNI), and
-   vpmaddubsw + vpmaddwd + vpaddd (AVX2). */
-uint64_t qv_vnni_ceiling(uint64_t iterations);
-uint64_t qv_avxvnni_ceiling(uint64_t iterations);
-uint64_t qv_avx2_int8_ceiling(uint64_t iterations);
-
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,7 @@
 /// 1-bit activation rows regrouped for the binary GEMM kernels: panels of 8 rows in which word j
 /// of the 8 rows is one run of 8 `UInt64` (64 bytes, lane i = row 8p + i), so one vector load
-/// gives a word of 8 rows. Built once per GEMM call (M·K bits, small next to the weights, which
-/// the kernels read in place). The panel count is even (the AVX-512 tile takes two panels);
+/// gives a word of 8 rows. Built once per product in caller-provided scratch (M·K bits, small next
+/// to the weights, which the kernels read in place) and shared by every worker. The panel count is even (the AVX-512 tile takes two panels);
 /// rows past M and bits past K are zero, and each row's set bits are counted for AND-popcount.
 struct BinaryActivationPanels {
     /// 64-bit words per row.
@@ -18,18 +18,30 @@ struct BinaryActivationPanels {
     /// Panel rows, M rounded up to a multiple of 16.
     var rows: Int { 16 * panelPairs }
 
-    /// Copies the rows of `matrix` (any 1-bit format) into freshly allocated panels.
-    init(_ matrix: PackedMatrix) {
-        words = (matrix.columns + 63) / 64
-        panelPairs = (matrix.rows + 15) / 16
-        let valid = matrix.columns % 64
+    /// The scratch of panels for `rows` × `columns` bits: the panel words, then the row counts.
+    static func parts(rows: Int, columns: Int) -> ScratchParts {
+        let panelRows = 16 * ((rows + 15) / 16)
+        return ScratchParts(panelRows * ((columns + 63) / 64) * 8, panelRows * 4)
+    }
+
+    /// The panels of an `rows` × `columns` matrix laid out at `scratch` (`parts` bytes), as they
+    /// are once `fill` has run.
+    init(rows: Int, columns: Int, at scratch: UnsafeMutableRawPointer) {
+        words = (columns + 63) / 64
+        panelPairs = (rows + 15) / 16
+        let valid = columns % 64
         lastWordMask = valid == 0 ? ~0 : (1 << UInt64(valid)) &- 1
-        let count = max(1, 16 * panelPairs * words)
-        storage = UnsafeMutableRawPointer.allocate(byteCount: count * 8, alignment: 64)
-            .bindMemory(to: UInt64.self, capacity: count)
-        storage.initialize(repeating: 0, count: count)
-        ones = .allocate(capacity: max(1, 16 * panelPairs))
-        ones.initialize(repeating: 0, count: max(1, 16 * panelPairs))
+        let parts = Self.parts(rows: rows, columns: columns)
+        var carver = ScratchCarver(scratch)
+        storage = carver.take(parts.first).bindMemory(to: UInt64.self, capacity: 16 * panelPairs * words)
+        ones = carver.take(parts.second).bindMemory(to: Int32.self, capacity: 16 * panelPairs)
+    }
+
+    /// Copies the rows of `matrix` (any 1-bit format, the shape these panels were laid out for)
+    /// into the panels, zeroing the padding rows and bits.
+    func fill(from matrix: PackedMatrix) {
+        storage.initialize(repeating: 0, count: 16 * panelPairs * words)
+        ones.initialize(repeating: 0, count: 16 * panelPairs)
         for row in 0..<matrix.rows { copyRow(row, of: matrix) }
     }
 
@@ -49,10 +61,5 @@ struct BinaryActivationPanels {
     /// Word `word` of panel `panel` (8 lanes) starts here.
     func word(_ word: Int, ofPanel panel: Int) -> UnsafePointer<UInt64> {
         UnsafePointer(storage + (panel * words + word) * 8)
-    }
-
-    func deallocate() {
-        storage.deallocate()
-        ones.deallocate()
     }
 }

@@ -53,15 +53,21 @@ struct BinaryCountBlock {
     static let countStride = maximumWeightRows
 }
 
-/// The counting kernel a path runs; a path whose instructions the CPU lacks runs the best one it
-/// has below it, so no path ever executes an unsupported instruction.
-enum BinaryCountKernel {
+/// The counting kernel of the 1-bit GEMM a path runs; a path whose instructions the CPU lacks runs
+/// the best one it has below it, so no path ever executes an unsupported instruction. Public so
+/// that benchmarks measure the ceiling of the kernel the GEMM really runs.
+public enum BinaryCountKernel: Sendable {
+    /// `SIMD4<UInt64>` + `nonzeroBitCount`.
     case portable
     #if arch(x86_64)
-    case avx2, avx512
+    /// AVX2 nibble-table popcount.
+    case avx2
+    /// AVX-512 VPOPCNTDQ.
+    case avx512
     #endif
 
-    init(path: KernelPath) {
+    /// The kernel `path` runs on this CPU.
+    public init(path: KernelPath) {
         #if arch(x86_64)
         let vectorPopcount = qv_x86_features() & UInt32(QV_X86_AVX512_VPOPCNTDQ) != 0
         switch path {
@@ -86,21 +92,24 @@ enum BinaryCountKernel {
     }
 }
 
-/// The non-scalar paths of `integerGemm` for (b1, b1) and (u1, b1).
+/// The scratch of one multiply call: the counts of one block of weight rows for every panel row.
+func binaryGemmMultiplyParts(_ shape: GemmShape) -> ScratchParts {
+    ScratchParts(16 * ((shape.rows + 15) / 16) * BinaryCountBlock.maximumWeightRows * 4)
+}
+
+/// The non-scalar paths of `integerGemm` for (b1, b1) and (u1, b1): prepared `panels` of the
+/// `rows` activation rows, weights `w`, counts in `scratch` (`binaryGemmMultiplyParts` bytes).
 func binaryGemm<Combine: PopcountCombine>(
-    _ a: PackedMatrix, _ w: PackedMatrix, combine: Combine.Type, path: KernelPath, into destination: GemmDestination
+    _ panels: BinaryActivationPanels, rows: Int, _ w: PackedMatrix, combine: Combine.Type, kernel: BinaryCountKernel,
+    path: KernelPath, scratch: UnsafeMutableRawPointer, into destination: GemmDestination
 ) {
-    let kernel = BinaryCountKernel(path: path)
-    let panels = BinaryActivationPanels(a)
-    defer { panels.deallocate() }
-    let counts = UnsafeMutablePointer<Int32>.allocate(capacity: panels.rows * BinaryCountBlock.maximumWeightRows)
-    defer { counts.deallocate() }
-    let depth = Int32(truncatingIfNeeded: a.columns)
+    let counts = scratch.bindMemory(to: Int32.self, capacity: panels.rows * BinaryCountBlock.maximumWeightRows)
+    let depth = Int32(truncatingIfNeeded: w.columns)
     for first in stride(from: 0, to: w.rows, by: BinaryCountBlock.maximumWeightRows) {
         let weightRows = min(BinaryCountBlock.maximumWeightRows, w.rows - first)
         kernel.count(BinaryCountBlock(panels: panels, weights: w.rowStart(first), weightStride: w.rowStride,
                                       weightRows: weightRows, counts: counts), combine: Combine.self)
-        storeBinaryCounts(counts, panels: panels, rows: a.rows, firstColumn: first, columns: weightRows,
+        storeBinaryCounts(counts, panels: panels, rows: rows, firstColumn: first, columns: weightRows,
                           depth: depth, combine: Combine.self, path: path, into: destination)
     }
 }

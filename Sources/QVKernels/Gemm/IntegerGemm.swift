@@ -9,45 +9,56 @@
 /// XOR-popcount; (u1, b1) by AND-popcount ({0,1} × ±1); any multi-bit × multi-bit pair. Accumulators are bit-identical on every path,
 /// and so are outputs. Throws before writing anything if the formats, depths or layouts don't fit.
 /// `regrouped`, when given, holds the same weights as `w` regrouped for the AVX-512 VNNI kernel.
+/// A convenience that allocates its scratch: the runtime prepares `a` once
+/// (`prepareActivations`) and multiplies in caller-provided scratch instead.
 public func integerGemm(
     _ a: PackedMatrix, _ w: PackedMatrix, regrouped: RegroupedWeights.Slice? = nil, epilogue: Epilogue,
     output: UnsafeMutablePointer<Float>, outputStride: Int, path: KernelPath
 ) throws(KernelError) {
-    let operands = try checkedOperands(a, w, regrouped)
+    _ = try checkedOperands(a, w, regrouped)
     guard a.rows > 0, w.rows > 0 else { return }
-    multiply(a, w, operands, regrouped: regrouped,
-             into: GemmDestination(.floats(epilogue, output: output, outputStride: outputStride), columns: w.rows), path: path)
+    try withScratch(a, w, endsInCodes: false, path: path) { prepared, scratch, bytes throws(KernelError) in
+        try integerGemm(prepared, w, regrouped: regrouped, epilogue: epilogue, output: output, outputStride: outputStride,
+                        scratch: scratch, scratchBytes: bytes)
+    }
 }
 
 /// Multiplies like `integerGemm(_:_:epilogue:…)` but ends in packed codes: each accumulator
 /// becomes a field by `thresholds` (column n uses `thresholds` column n) and lands in `output`.
-/// Same fields on every path. Throws before writing anything if anything doesn't fit.
+/// Same fields on every path. Throws before writing anything if anything doesn't fit. A
+/// convenience that allocates its scratch, like the FP32-ending one.
 public func integerGemm(
     _ a: PackedMatrix, _ w: PackedMatrix, regrouped: RegroupedWeights.Slice? = nil, thresholds: CodeThresholds,
     output: CodesOutput, path: KernelPath
 ) throws(KernelError) {
-    let operands = try checkedOperands(a, w, regrouped)
+    _ = try checkedOperands(a, w, regrouped)
     if let error = output.layoutError(format: thresholds.format, columns: w.rows) { throw error }
     guard a.rows > 0, w.rows > 0 else { return }
-    let codes = GemmDestination(.codes(thresholds, output), columns: w.rows)
-    switch (path, operands) {
-    case (.scalar, _), (.portable, .multiBit):
-        // These paths finish four accumulators at a time: collect them, then drain in one block.
-        let accumulators = UnsafeMutablePointer<Int32>.allocate(capacity: a.rows * w.rows)
-        defer { accumulators.deallocate() }
-        multiply(a, w, operands, regrouped: nil, into: GemmDestination(.accumulators(accumulators, stride: w.rows), columns: w.rows),
-                 path: path)
-        codes.drainBlock(accumulators, accumulatorStride: w.rows, rows: a.rows, firstRow: 0, firstColumn: 0,
-                         count: w.rows, path: path)
-    default:
-        multiply(a, w, operands, regrouped: regrouped, into: codes, path: path)
+    try withScratch(a, w, endsInCodes: true, path: path) { prepared, scratch, bytes throws(KernelError) in
+        try integerGemm(prepared, w, regrouped: regrouped, thresholds: thresholds, output: output,
+                        scratch: scratch, scratchBytes: bytes)
     }
+}
+
+/// Allocates the scratch of `a` × `w` on `path`, prepares `a` and runs `body` with the prepared
+/// activations and the multiply scratch.
+private func withScratch(
+    _ a: PackedMatrix, _ w: PackedMatrix, endsInCodes: Bool, path: KernelPath,
+    _ body: (PreparedActivations, UnsafeMutableRawPointer, Int) throws(KernelError) -> Void
+) throws(KernelError) {
+    let sizes = IntegerGemmScratch(activations: a.format, weights: w.format, rows: a.rows, columns: w.rows,
+                                   depth: a.columns, endsInCodes: endsInCodes, path: path)
+    let prepared = UnsafeMutableRawPointer.allocate(byteCount: max(64, sizes.preparedBytes), alignment: 64)
+    let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(64, sizes.multiplyBytes), alignment: 64)
+    defer { prepared.deallocate(); scratch.deallocate() }
+    try body(try prepareActivations(a, weights: w.format, path: path, scratch: prepared, scratchBytes: sizes.preparedBytes),
+             scratch, sizes.multiplyBytes)
 }
 
 /// The operand pair's multiplication, after checking formats, depths and layouts (and that
 /// regrouped weights, if any, cover `w`).
-private func checkedOperands(_ a: PackedMatrix, _ w: PackedMatrix,
-                             _ regrouped: RegroupedWeights.Slice?) throws(KernelError) -> IntegerProduct {
+func checkedOperands(_ a: PackedMatrix, _ w: PackedMatrix,
+                     _ regrouped: RegroupedWeights.Slice?) throws(KernelError) -> IntegerProduct {
     if let regrouped, regrouped.weights.format != w.format || regrouped.weights.columns != w.columns
         || 16 * regrouped.firstGroup + w.rows > regrouped.weights.rows {
         throw .invalidLayout(operand: "regrouped w", rows: w.rows, columns: w.columns, rowStride: w.rowStride)
@@ -58,25 +69,6 @@ private func checkedOperands(_ a: PackedMatrix, _ w: PackedMatrix,
     guard a.columns == w.columns else { throw .depthMismatch(aColumns: a.columns, wColumns: w.columns) }
     if let error = a.layoutError(operand: "a") ?? w.layoutError(operand: "w") { throw error }
     return operands
-}
-
-/// Runs the kernel of `path` for `operands` into `destination`.
-private func multiply(_ a: PackedMatrix, _ w: PackedMatrix, _ operands: IntegerProduct,
-                      regrouped: RegroupedWeights.Slice?, into destination: GemmDestination, path: KernelPath) {
-    switch (path, operands) {
-    case (.scalar, _):
-        integerGemmScalar(a, w, into: destination)
-    case (.portable, .binaryXor), (.avx2, .binaryXor), (.avx512, .binaryXor), (.neon, .binaryXor):
-        binaryGemm(a, w, combine: XorPopcount.self, path: path, into: destination)
-    case (.portable, .unsignedBitAnd), (.avx2, .unsignedBitAnd), (.avx512, .unsignedBitAnd), (.neon, .unsignedBitAnd):
-        binaryGemm(a, w, combine: AndPopcount.self, path: path, into: destination)
-    case (.portable, .multiBit):
-        multiBitGemmPortable(a, w, into: destination)
-    case (.avx2, .multiBit), (.avx512, .multiBit):
-        multiBitGemmX86(a, w, regrouped: regrouped, path: path, into: destination)
-    case (.neon, .multiBit):
-        multiBitGemmNEON(a, w, into: destination)
-    }
 }
 
 /// Where finished accumulators go: FP32 through an epilogue, packed codes through thresholds,

@@ -1,39 +1,47 @@
 /// The `.neon` path of the 2-/8-bit integer GEMM on ARM64: codes are widened once into byte rows
-/// (activations whole, weights a block of rows at a time) and multiplied by the C target's NEON
-/// `sdot`/`udot` tiles. Unsigned × unsigned codes use `udot`; every other pair uses `sdot`, with
+/// (activations whole, once per product; weights a block of rows at a time per call) and
+/// multiplied by the C target's NEON `sdot`/`udot` tiles. Unsigned × unsigned codes use `udot`; every other pair uses `sdot`, with
 /// u8 codes centred to u − 128 and the difference added back (Σ u·s = Σ (u − 128)·s + 128·Σ s).
 /// Everything wraps mod 2^32 like the scalar reference, so accumulators are bit-identical to it.
 #if arch(arm64)
 import CQVKernelsARM
-#endif
 
-/// Multiplies with NEON dot products where the CPU has them (ARM64 with DotProd), else with the
-/// portable implementation.
-func multiBitGemmNEON(_ a: PackedMatrix, _ w: PackedMatrix, into destination: GemmDestination) {
-    #if arch(arm64)
-    if KernelPath.neon.isSupported {
-        multiBitGemmDot(a, w, into: destination)
-        return
-    }
-    #endif
-    multiBitGemmPortable(a, w, into: destination)
-}
-
-#if arch(arm64)
 /// Weight rows widened and multiplied per block (a multiple of the C tile's 4 columns).
 private let weightBlockRows = 64
 /// Activation rows per kernel call before the epilogue drains the accumulators (24 KB of Int32).
 private let tileRows = 96
 
-/// The multi-bit GEMM with `sdot`/`udot`; the CPU must have DotProd.
-private func multiBitGemmDot(_ a: PackedMatrix, _ w: PackedMatrix, into destination: GemmDestination) {
-    let unsignedDot = a.format.scheme == .unsignedOffset && w.format.scheme == .unsignedOffset
+/// Whether a product of `a` by `w` codes runs on `udot` (both unsigned) rather than `sdot`.
+func neonUnsignedDot(_ a: QuantFormat, _ w: QuantFormat) -> Bool {
+    a.scheme == .unsignedOffset && w.scheme == .unsignedOffset
+}
+
+/// The prepared activations of `shape`: every row widened, then the row code sums.
+func neonPreparedParts(_ shape: GemmShape) -> ScratchParts {
+    DotBytes.parts(rows: shape.rows, blocks: (shape.depth + 15) / 16)
+}
+
+/// The activations of `shape` laid out at `scratch` (`neonPreparedParts` bytes).
+func neonActivations(_ shape: GemmShape, at scratch: UnsafeMutableRawPointer) -> DotBytes {
+    DotBytes(rows: shape.rows, blocks: (shape.depth + 15) / 16, at: scratch)
+}
+
+/// The scratch of one multiply call: one block of widened weight rows, then the tile.
+func neonMultiplyParts(_ shape: GemmShape) -> ScratchParts {
+    let weights = DotBytes.parts(rows: min(weightBlockRows, shape.columns), blocks: (shape.depth + 15) / 16)
+    return ScratchParts(weights.total, min(tileRows, shape.rows) * weightBlockRows * 4)
+}
+
+/// The multi-bit GEMM with `sdot`/`udot` of `a` (widened into `activations` for `w`'s format) by
+/// `w`, in `scratch` (`neonMultiplyParts` bytes); the CPU must have DotProd.
+func multiBitGemmDot(_ activations: DotBytes, _ a: PackedMatrix, _ w: PackedMatrix, scratch: UnsafeMutableRawPointer,
+                     into destination: GemmDestination) {
+    let unsignedDot = neonUnsignedDot(a.format, w.format)
     let blocks = (a.columns + 15) / 16
-    let activations = DotBytes(rows: a.rows, blocks: blocks)
-    let weights = DotBytes(rows: min(weightBlockRows, w.rows), blocks: blocks)
-    let tile = UnsafeMutablePointer<Int32>.allocate(capacity: min(tileRows, a.rows) * weightBlockRows)
-    defer { activations.deallocate(); weights.deallocate(); tile.deallocate() }
-    activations.fill(from: a, firstRow: 0, rows: a.rows, unsignedDot: unsignedDot)
+    let parts = neonMultiplyParts(GemmShape(rows: a.rows, columns: w.rows, depth: a.columns))
+    var carver = ScratchCarver(scratch)
+    let weights = DotBytes(rows: min(weightBlockRows, w.rows), blocks: blocks, at: carver.take(parts.first))
+    let tile = carver.take(parts.second).bindMemory(to: Int32.self, capacity: min(tileRows, a.rows) * weightBlockRows)
     // Σ a·w from the centred operand's dot product: 128 × the other operand's code sums.
     let activationsCentred = DotBytes.isCentred(a.format, unsignedDot: unsignedDot)
     let weightsCentred = DotBytes.isCentred(w.format, unsignedDot: unsignedDot)
@@ -67,17 +75,23 @@ private func multiBitGemmDot(_ a: PackedMatrix, _ w: PackedMatrix, into destinat
 }
 
 /// Codes widened to one byte each, `blocks` × 16 bytes per row (zero past K), plus each row's
-/// code sum (wrapping) for the centring correction.
-private struct DotBytes {
+/// code sum (wrapping) for the centring correction. Lives in caller-provided scratch.
+struct DotBytes {
     let storage: UnsafeMutablePointer<UInt8>
     let codeSums: UnsafeMutablePointer<Int32>
     /// Bytes from one row to the next.
     let stride: Int
 
-    init(rows: Int, blocks: Int) {
+    /// The scratch of `rows` rows: the bytes, then the code sums.
+    static func parts(rows: Int, blocks: Int) -> ScratchParts { ScratchParts(rows * blocks * 16, rows * 4) }
+
+    /// `rows` rows at `scratch` (`parts` bytes).
+    init(rows: Int, blocks: Int, at scratch: UnsafeMutableRawPointer) {
         stride = blocks * 16
-        storage = .allocate(capacity: max(1, rows * stride))
-        codeSums = .allocate(capacity: max(1, rows))
+        let parts = Self.parts(rows: rows, blocks: blocks)
+        var carver = ScratchCarver(scratch)
+        storage = carver.take(parts.first).bindMemory(to: UInt8.self, capacity: rows * stride)
+        codeSums = carver.take(parts.second).bindMemory(to: Int32.self, capacity: rows)
     }
 
     func row(_ index: Int) -> UnsafeMutablePointer<UInt8> { storage + index * stride }
@@ -102,7 +116,5 @@ private struct DotBytes {
             codeSums[index] = sum
         }
     }
-
-    func deallocate() { storage.deallocate(); codeSums.deallocate() }
 }
 #endif

@@ -1,6 +1,6 @@
-/// Portable 2-/8-bit integer GEMM: codes are decoded once into Int16 (activations whole, weights
-/// a block of rows at a time, sized to stay in L2), then a 2×4 tile of Int16 × Int16 → Int32
-/// multiply-adds runs over K in `SIMD8` chunks. Accumulators are only ever reduced, so on x86
+/// Portable 2-/8-bit integer GEMM: codes are decoded once into Int16 (activations whole, once per
+/// product; weights a block of rows at a time per call, sized to stay in L2), then a 2×4 tile of
+/// Int16 × Int16 → Int32 multiply-adds runs over K in `SIMD8` chunks. Accumulators are only ever reduced, so on x86
 /// LLVM forms `pmaddwd`; on ARM64, widening multiply-accumulates.
 
 /// Rows of activations per tile, and of weights per tile (2×4 keeps the eight accumulators and
@@ -10,18 +10,46 @@ private let weightTileRows = 4
 /// Bytes of decoded weights per block.
 private let weightBlockBytes = 128 * 1024
 
-func multiBitGemmPortable(_ a: PackedMatrix, _ w: PackedMatrix, into destination: GemmDestination) {
-    let chunks = (a.columns + 7) / 8
-    let activationBlocks = (a.rows + activationTileRows - 1) / activationTileRows
-    let activations = DecodedPanels(panels: activationBlocks, panelRows: activationTileRows, chunks: chunks)
-    defer { activations.deallocate() }
-    for panel in 0..<activationBlocks { activations.fill(panel, from: a, firstRow: panel * activationTileRows) }
+/// The portable GEMM's prepared activations: every row decoded, in panels of two rows.
+func multiBitPortablePreparedParts(_ shape: GemmShape) -> ScratchParts {
+    let chunks = (shape.depth + 7) / 8, blocks = (shape.rows + activationTileRows - 1) / activationTileRows
+    return ScratchParts(blocks * activationTileRows * chunks * 8 * 2)
+}
 
+/// The activations of `shape` decoded at `scratch` (`multiBitPortablePreparedParts` bytes).
+func multiBitPortableActivations(_ shape: GemmShape, at scratch: UnsafeMutableRawPointer) -> DecodedPanels {
+    let blocks = (shape.rows + activationTileRows - 1) / activationTileRows
+    return DecodedPanels(panels: blocks, panelRows: activationTileRows, chunks: (shape.depth + 7) / 8, at: scratch)
+}
+
+/// Decodes every row of `a` into `panels` (from `multiBitPortableActivations`).
+func fillMultiBitPortable(_ panels: DecodedPanels, from a: PackedMatrix) {
+    for panel in 0..<(a.rows + activationTileRows - 1) / activationTileRows {
+        panels.fill(panel, from: a, firstRow: panel * activationTileRows)
+    }
+}
+
+/// Weight panels decoded per block for `shape`.
+private func weightPanelsPerBlock(_ shape: GemmShape) -> Int {
+    let weightPanels = (shape.columns + weightTileRows - 1) / weightTileRows
+    let panelBytes = max(1, (shape.depth + 7) / 8 * weightTileRows * 16)
+    return min(weightPanels, max(1, weightBlockBytes / panelBytes))
+}
+
+/// The scratch of one multiply call: one block of decoded weights.
+func multiBitPortableMultiplyParts(_ shape: GemmShape) -> ScratchParts {
+    ScratchParts(weightPanelsPerBlock(shape) * weightTileRows * ((shape.depth + 7) / 8) * 8 * 2)
+}
+
+/// Multiplies the decoded `activations` of the `rows` rows of A by `w`, decoding weights into
+/// `scratch` (`multiBitPortableMultiplyParts` bytes).
+func multiBitGemmPortable(_ activations: DecodedPanels, rows: Int, _ w: PackedMatrix, scratch: UnsafeMutableRawPointer,
+                          into destination: GemmDestination) {
+    let chunks = activations.chunks
+    let activationBlocks = (rows + activationTileRows - 1) / activationTileRows
     let weightPanels = (w.rows + weightTileRows - 1) / weightTileRows
-    let panelBytes = max(1, chunks * weightTileRows * 16)
-    let panelsPerBlock = min(weightPanels, max(1, weightBlockBytes / panelBytes))
-    let weights = DecodedPanels(panels: panelsPerBlock, panelRows: weightTileRows, chunks: chunks)
-    defer { weights.deallocate() }
+    let panelsPerBlock = weightPanelsPerBlock(GemmShape(rows: rows, columns: w.rows, depth: w.columns))
+    let weights = DecodedPanels(panels: panelsPerBlock, panelRows: weightTileRows, chunks: chunks, at: scratch)
 
     for firstPanel in stride(from: 0, to: weightPanels, by: panelsPerBlock) {
         let blockPanels = min(panelsPerBlock, weightPanels - firstPanel)
@@ -34,7 +62,7 @@ func multiBitGemmPortable(_ a: PackedMatrix, _ w: PackedMatrix, into destination
                 let column = (firstPanel + panel) * weightTileRows
                 let (first, second) = multiplyTile(activations.panel(block), weights.panel(panel), chunks: chunks)
                 destination.store(first, row: row, column: column)
-                if row + 1 < a.rows { destination.store(second, row: row + 1, column: column) }
+                if row + 1 < rows { destination.store(second, row: row + 1, column: column) }
             }
         }
     }
@@ -66,16 +94,17 @@ private func multiplyTile(_ a: UnsafeRawPointer, _ w: UnsafeRawPointer, chunks: 
 
 /// Decoded codes of `panelRows` rows at a time: chunk c of a panel holds 8 codes of each of its
 /// rows in turn, so a tile reads each panel front to back. Rows past the matrix and codes past K
-/// are zero.
-private struct DecodedPanels {
+/// are zero. Lives in caller-provided scratch.
+struct DecodedPanels {
     let storage: UnsafeMutablePointer<Int16>
     let panelRows: Int
     let chunks: Int
 
-    init(panels: Int, panelRows: Int, chunks: Int) {
+    /// `panels` panels at `scratch` (`panels · panelRows · chunks · 16` bytes).
+    init(panels: Int, panelRows: Int, chunks: Int, at scratch: UnsafeMutableRawPointer) {
         self.panelRows = panelRows
         self.chunks = chunks
-        storage = .allocate(capacity: max(1, panels * panelRows * chunks * 8))
+        storage = scratch.bindMemory(to: Int16.self, capacity: panels * panelRows * chunks * 8)
     }
 
     func panel(_ index: Int) -> UnsafeRawPointer { UnsafeRawPointer(storage + index * panelRows * chunks * 8) }
@@ -97,8 +126,6 @@ private struct DecodedPanels {
             }
         }
     }
-
-    func deallocate() { storage.deallocate() }
 }
 
 /// Decodes chunk c (codes 8c ..< 8c + 8) of a packed 2- or 8-bit row into Int16 codes.

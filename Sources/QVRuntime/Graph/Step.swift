@@ -1,6 +1,15 @@
 import QVFormat
 import QVKernels
 
+/// The scratch of one step: a region the whole step shares (e.g. activations prepared once for
+/// every column task) and one region per worker.
+struct StepScratch: Equatable {
+    /// Bytes of the shared region.
+    var shared = 0
+    /// Bytes of each worker's region.
+    var perWorker = 0
+}
+
 /// One runnable step of the graph: an op bound to its values and constants.
 enum Step {
     case embedding(EmbeddingStep)
@@ -34,12 +43,13 @@ enum Step {
         }
     }
 
-    /// Scratch bytes the step needs for `tokens` tokens.
-    func scratchBytes(tokens: Int) -> Int {
+    /// Scratch the step needs for `tokens` tokens with the kernels of `path`.
+    func scratch(tokens: Int, path: KernelPath) -> StepScratch {
         switch self {
-        case .attention(let a): return a.scratchBytes(tokens: tokens)
-        case .quantize(let q): return q.scratchBytes(tokens: tokens)
-        default: return 0
+        case .embedding, .layerNorm, .meanPool, .clsPool, .rowwise: return StepScratch()
+        case .quantize(let q): return StepScratch(perWorker: q.scratchBytes(tokens: tokens))
+        case .linear(let l): return l.scratch(tokens: tokens, path: path)
+        case .attention(let a): return StepScratch(perWorker: a.scratchBytes(tokens: tokens, path: path))
         }
     }
 

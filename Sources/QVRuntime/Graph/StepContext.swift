@@ -1,7 +1,7 @@
 import QVKernels
 
 /// What a step sees while it runs: the arena with every value's place, its own scratch space
-/// (one region per worker), the sequence length, the kernel path and the host's parallel-for.
+/// (a shared region and one region per worker), the sequence length, the kernel path and the host's parallel-for.
 struct StepContext {
     /// Start of the arena.
     let arena: UnsafeMutableRawPointer
@@ -9,7 +9,11 @@ struct StepContext {
     let offsets: [Int]
     /// Layout of each value.
     let layouts: [ValueLayout]
-    /// This step's scratch space: `parallel.workers` regions of `scratchStride` bytes (64-byte aligned).
+    /// This step's shared scratch region (`sharedScratchBytes`, 64-byte aligned).
+    let sharedScratch: UnsafeMutableRawPointer
+    /// Bytes of the shared scratch region.
+    let sharedScratchBytes: Int
+    /// This step's per-worker scratch space: `parallel.workers` regions of `scratchStride` bytes (64-byte aligned).
     let scratch: UnsafeMutableRawPointer
     /// Bytes from one worker's scratch region to the next.
     let scratchStride: Int

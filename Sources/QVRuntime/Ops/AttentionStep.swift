@@ -25,6 +25,8 @@ struct AttentionStep {
     let codesOutput: CodesTarget?
     /// The FP32 probabilities output `[heads, tokens, tokens]`, when the op lists one.
     let probabilities: Int?
+    /// The formats of the q, k and v codes (codes operands only).
+    let codeFormats: (q: QuantFormat, k: QuantFormat, v: QuantFormat)?
 
     var headDim: Int { features / heads }
 
@@ -64,6 +66,7 @@ struct AttentionStep {
         if b.layouts[q].floatColumns != nil {
             for (x, role) in [(q, "q"), (k, "k"), (v, "v")] { try b.expectFloat(x, columns: features, role: role) }
             operands = .float
+            codeFormats = nil
             return
         }
         func codes(_ x: Int, _ arrangement: CodesArrangement, _ role: String) throws(RuntimeError) -> Quantizer {
@@ -84,19 +87,35 @@ struct AttentionStep {
             throw b.error("no integer kernel for q \(sq.format) · k \(sk.format) or probs \(probs.format) · v \(sv.format)")
         }
         operands = .codes(probs: probs, qkScale: sq.scale * sk.scale * scoreScale, pvScale: probs.scale * sv.scale)
+        codeFormats = (sq.format, sk.format, sv.format)
     }
 
-    /// Scratch bytes one task needs for `tokens` tokens: mask bias, one head's scores, and one
-    /// head's k in panels then (when the head width is not a multiple of 16) its v padded to
-    /// whole panels, or packed probabilities (the session gives every worker a region this size).
-    func scratchBytes(tokens: Int) -> Int {
+    /// Scratch bytes one task needs for `tokens` tokens on `path`: mask bias, one head's scores,
+    /// and one head's k in panels then (when the head width is not a multiple of 16) its v padded
+    /// to whole panels; or packed probabilities and the integer GEMMs' scratch (`gemmScratch`)
+    /// (the session gives every worker a region this size).
+    func scratchBytes(tokens: Int, path: KernelPath) -> Int {
         let bias = align64(tokens * 4), scores = align64(tokens * tokens * 4)
         switch operands {
         case .float:
             let paddedTokens = (tokens + 15) / 16 * 16, paddedWidth = (headDim + 15) / 16 * 16
             return bias + scores + align64(max(paddedTokens * headDim, tokens * paddedWidth) * 4)
-        case .codes(let probs, _, _): return bias + scores + tokens * packedRowStride(columns: tokens, format: probs.format)
+        case .codes(let probs, _, _):
+            let gemm = gemmScratch(tokens: tokens, path: path)
+            return bias + scores + align64(tokens * packedRowStride(columns: tokens, format: probs.format))
+                + gemm.prepared + gemm.multiply
         }
+    }
+
+    /// Scratch of one head's two integer GEMMs (q·kᵀ, then probs·v) for `tokens` tokens: the
+    /// larger prepared activations and the larger multiply region, each a multiple of 64 bytes.
+    private func gemmScratch(tokens n: Int, path: KernelPath) -> (prepared: Int, multiply: Int) {
+        guard case .codes(let probs, _, _) = operands, let f = codeFormats else { return (0, 0) }
+        let qk = IntegerGemmScratch(activations: f.q, weights: f.k, rows: n, columns: n, depth: headDim,
+                                    endsInCodes: false, path: path)
+        let pv = IntegerGemmScratch(activations: probs.format, weights: f.v, rows: n, columns: headDim, depth: n,
+                                    endsInCodes: codesOutput != nil, path: path)
+        return (align64(max(qk.preparedBytes, pv.preparedBytes)), align64(max(qk.multiplyBytes, pv.multiplyBytes)))
     }
 
     /// Runs the heads, split into one contiguous group per worker; each group works in its own
@@ -112,7 +131,7 @@ struct AttentionStep {
         }
     }
 
-    /// Heads `group`, with `scratch` laid out as `scratchBytes(tokens:)` describes.
+    /// Heads `group`, with `scratch` laid out as `scratchBytes(tokens:path:)` describes.
     private func run(_ c: StepContext, heads group: Range<Int>, scratch: UnsafeMutableRawPointer) throws(KernelError) {
         let n = c.tokens, d = headDim
         let bias = c.maskBias(from: mask, at: scratch)
@@ -133,20 +152,26 @@ struct AttentionStep {
                                m: n, n: d, k: n, epilogue: Epilogue(), output: c.floats(output) + h * d, outputStride: features,
                                path: c.path)
             case .codes(let probs, let qkScale, let pvScale):
-                try integerGemm(c.codes(q, head: h).readOnly, c.codes(k, head: h).readOnly,
-                                epilogue: Epilogue(scale: .scalar(qkScale), bias: bias),
-                                output: scores, outputStride: n, path: c.path)
-                let packed = MutablePackedMatrix(base: rest, rows: n, columns: n,
-                                                 rowStride: packedRowStride(columns: n, format: probs.format),
-                                                 format: probs.format)
+                let probsStride = packedRowStride(columns: n, format: probs.format)
+                let gemm = gemmScratch(tokens: n, path: c.path)
+                let preparedScratch = rest + align64(n * probsStride), multiplyScratch = preparedScratch + gemm.prepared
+                let kh = c.codes(k, head: h).readOnly, vh = c.codes(v, head: h).readOnly
+                let qh = try prepareActivations(c.codes(q, head: h).readOnly, weights: kh.format, path: c.path,
+                                                scratch: preparedScratch, scratchBytes: gemm.prepared)
+                try integerGemm(qh, kh, epilogue: Epilogue(scale: .scalar(qkScale), bias: bias),
+                                output: scores, outputStride: n, scratch: multiplyScratch, scratchBytes: gemm.multiply)
+                let packed = MutablePackedMatrix(base: rest, rows: n, columns: n, rowStride: probsStride, format: probs.format)
                 softmaxQuantizeRows(scores, stride: n, quantizer: probs, into: packed, path: c.path)
+                let ph = try prepareActivations(packed.readOnly, weights: vh.format, path: c.path,
+                                                scratch: preparedScratch, scratchBytes: gemm.prepared)
                 if let codesOutput {
-                    try integerGemm(packed.readOnly, c.codes(v, head: h).readOnly, thresholds: codesOutput.thresholds,
-                                    output: codesOutput.output(c, columnOrigin: h * d), path: c.path)
+                    try integerGemm(ph, vh, thresholds: codesOutput.thresholds,
+                                    output: codesOutput.output(c, columnOrigin: h * d),
+                                    scratch: multiplyScratch, scratchBytes: gemm.multiply)
                 } else {
-                    try integerGemm(packed.readOnly, c.codes(v, head: h).readOnly,
-                                    epilogue: Epilogue(scale: .scalar(pvScale)),
-                                    output: c.floats(output) + h * d, outputStride: features, path: c.path)
+                    try integerGemm(ph, vh, epilogue: Epilogue(scale: .scalar(pvScale)),
+                                    output: c.floats(output) + h * d, outputStride: features,
+                                    scratch: multiplyScratch, scratchBytes: gemm.multiply)
                 }
             }
         }

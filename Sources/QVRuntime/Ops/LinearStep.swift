@@ -22,6 +22,10 @@ struct LinearStep {
     let activation: EpilogueActivation
     /// Set when the output is codes.
     let codesOutput: CodesTarget?
+    /// Rows of the input and output as a function of the sequence length.
+    let rowCount: RowCount
+    /// The input codes' format (integer weights only).
+    let inputFormat: QuantFormat?
 
     init(_ b: OpBinding, activation: EpilogueActivation) throws(RuntimeError) {
         try b.expectCounts(inputs: 1...2, outputs: 1, weights: 2...4)
@@ -34,6 +38,7 @@ struct LinearStep {
         }
         outFeatures = w.shape[0]; inFeatures = w.shape[1]
         try b.expectSameRows(input, output)
+        rowCount = b.layouts[output].rows
         if b.layouts[output].floatColumns == nil {
             guard w.type != .f32, residual == nil, b.op.weights.count == 4 else {
                 throw b.error("a linear layer writing codes takes integer weights, no residual and [W, bias, scale, thresholds]")
@@ -55,6 +60,7 @@ struct LinearStep {
             guard b.op.weights.count == 2 else { throw b.error("an FP32 linear takes [W, bias]") }
             let panels = try b.panelWeight(0, rows: outFeatures, columns: inFeatures, role: "weight")
             weights = .float(FloatPanels(packed: panels.floats, depth: inFeatures))
+            inputFormat = nil
         } else {
             guard let packed = w.packedMatrix,
                   w.rowStride >= packed.format.packedBytes(count: inFeatures),
@@ -69,33 +75,55 @@ struct LinearStep {
             }
             guard b.op.weights.count >= 3 else { throw b.error("an integer linear takes [W, bias, scale] (and thresholds when it writes codes)") }
             weights = .codes(packed, scale: try b.floatWeight(2, shape: [outFeatures], role: "scale"))
+            inputFormat = q.format
         }
     }
 
+    /// Scratch for `tokens` tokens on `path`: none for FP32 weights; for codes, the activations
+    /// prepared once (shared) and one multiply region per column task.
+    func scratch(tokens: Int, path: KernelPath) -> StepScratch {
+        guard case .codes(let w, _) = weights, let inputFormat else { return StepScratch() }
+        let sizes = IntegerGemmScratch(activations: inputFormat, weights: w.format, rows: rowCount.rows(tokens: tokens),
+                                       columns: outFeatures, depth: inFeatures, endsInCodes: codesOutput != nil, path: path)
+        return StepScratch(shared: sizes.preparedBytes, perWorker: sizes.multiplyBytes)
+    }
+
     /// Runs the product, split by output columns across the workers when it is large enough:
-    /// each task multiplies the rows `columns` of W into the same columns of the output.
+    /// integer activations are prepared once in the shared scratch, then each task multiplies
+    /// them by the rows `columns` of W into the same columns of the output, in its own scratch.
     func run(_ c: StepContext) throws(RuntimeError) {
         let rows = c.rows(output)
         let tasks = c.parallel.columnTasks(columns: outFeatures, work: rows * outFeatures * inFeatures)
         do {
+            let prepared: PreparedActivations?
+            if case .codes(let w, _) = weights {
+                prepared = try prepareActivations(c.codes(input).readOnly, weights: w.format, path: c.path,
+                                                  scratch: c.sharedScratch, scratchBytes: c.sharedScratchBytes)
+            } else {
+                prepared = nil
+            }
             try c.parallel.forEach(tasks) { task throws(KernelError) in
-                try run(c, rows: rows, columns: ParallelFor.columnRange(task: task, of: tasks, columns: outFeatures))
+                try run(c, prepared, rows: rows, columns: ParallelFor.columnRange(task: task, of: tasks, columns: outFeatures),
+                        scratch: c.scratch(task: task))
             }
         } catch {
             throw RuntimeError(.invalidGraph, "linear: \(error)")
         }
     }
 
-    /// Output columns `columns` (rows `columns` of W) of the product.
-    private func run(_ c: StepContext, rows: Int, columns: Range<Int>) throws(KernelError) {
+    /// Output columns `columns` (rows `columns` of W) of the product; `prepared` holds the input
+    /// codes prepared for integer weights.
+    private func run(_ c: StepContext, _ prepared: PreparedActivations?, rows: Int, columns: Range<Int>,
+                     scratch: UnsafeMutableRawPointer) throws(KernelError) {
         guard !columns.isEmpty else { return }
         let n0 = columns.lowerBound
-        if let codesOutput, case .codes(let w, _) = weights {
+        if let codesOutput, case .codes(let w, _) = weights, let prepared {
             let slice = PackedMatrix(base: w.base + n0 * w.rowStride, rows: columns.count, columns: w.columns,
                                      rowStride: w.rowStride, format: w.format)
-            return try integerGemm(c.codes(input).readOnly, slice, regrouped: c.regrouped?.fromRow(n0),
+            return try integerGemm(prepared, slice, regrouped: c.regrouped?.fromRow(n0),
                                    thresholds: codesOutput.thresholds.fromColumn(n0),
-                                   output: codesOutput.output(c, columnOrigin: n0), path: c.path)
+                                   output: codesOutput.output(c, columnOrigin: n0), scratch: scratch,
+                                   scratchBytes: c.scratchStride)
         }
         let res = residual.map { UnsafePointer(c.floats($0)) + n0 }
         let out = c.floats(output) + n0
@@ -107,12 +135,13 @@ struct LinearStep {
                            m: rows, n: columns.count, k: inFeatures, epilogue: epilogue,
                            output: out, outputStride: outFeatures, path: c.path)
         case .codes(let w, let scale):
+            guard let prepared else { return }
             let epilogue = Epilogue(scale: .perColumn(scale.floats + n0), bias: bias.floats + n0, activation: activation,
                                     residual: res, residualStride: outFeatures)
             let slice = PackedMatrix(base: w.base + n0 * w.rowStride, rows: columns.count, columns: w.columns,
                                      rowStride: w.rowStride, format: w.format)
-            try integerGemm(c.codes(input).readOnly, slice, regrouped: c.regrouped?.fromRow(n0), epilogue: epilogue,
-                            output: out, outputStride: outFeatures, path: c.path)
+            try integerGemm(prepared, slice, regrouped: c.regrouped?.fromRow(n0), epilogue: epilogue,
+                            output: out, outputStride: outFeatures, scratch: scratch, scratchBytes: c.scratchStride)
         }
     }
 }

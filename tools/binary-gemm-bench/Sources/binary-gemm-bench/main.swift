@@ -3,6 +3,7 @@
 // and the GEMM's share of the ceiling. Arguments: path (default: best), xor|and, scale|bias
 // (epilogue: one scalar scale, or per-column scales + bias as the runtime's linear layers use).
 import Glibc
+import QVBenchCeilings
 import QVKernels
 
 func seconds() -> Double {

@@ -1,8 +1,10 @@
 /// The binary GEMM's ceiling on this CPU: the tightest XOR + popcount + add loop a path's kernel
-/// is built from, on L1-resident data, for benchmarks to compare `integerGemm` against.
+/// is built from, on L1-resident data, for benchmarks to compare `integerGemm` against
+/// (bench-only: `qvc bench --kernels`, tools/binary-gemm-bench).
+import QVKernels
 #if arch(x86_64)
-import QVKernelsAVX2
-import QVKernelsAVX512
+import QVBenchCeilingsAVX2
+import QVBenchCeilingsAVX512
 #endif
 
 /// What one run of `binaryPopcountCeiling(path:iterations:)` did.

@@ -1,7 +1,8 @@
 /// The int8 multiply-accumulate ceiling of a path: how fast the instruction the multi-bit GEMM
-/// is built on can possibly go, to report a kernel's speed as a fraction of it.
+/// is built on can possibly go, to report a kernel's speed as a fraction of it (bench-only).
+import QVKernels
 #if arch(x86_64)
-import CQVKernelsX86
+import CQVBenchCeilings
 #endif
 
 /// Runs `iterations` rounds of the int8 dot-product instruction the multi-bit GEMM uses on

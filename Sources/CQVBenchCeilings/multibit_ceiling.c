@@ -3,7 +3,8 @@
    its operands. The accumulators start distinct so no chain can be merged with another, and
    their sum is kept alive by an empty asm statement so none can be dropped. No global state:
    safe to call from several threads. */
-#include "qv_multibit.h"
+#include "qv_bench_ceilings.h"
+#include <stddef.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
