@@ -30,8 +30,8 @@ public final class InferenceSession {
     /// arena as the shared region followed by one region per worker.
     let scratch: [StepScratch]
     let arena: UnsafeMutableRawPointer
-    /// Each step's 2-bit linear weights regrouped for the AVX-512 VNNI kernel, where it runs.
-    let regrouped: [RegroupedWeights?]
+    /// Each step's buffers prepared for this session (e.g. regrouped 2-bit weights), if any.
+    let prepared: [PreparedBuffers?]
 
     /// Bytes of the arena.
     public var arenaBytes: Int { plan.byteCount }
@@ -65,22 +65,18 @@ public final class InferenceSession {
         }
         plan = ArenaPlan(valueBlocks: blocks, scratchBlocks: scratchBlocks)
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.byteCount, 64), alignment: 64)
-        regrouped = Self.regroupedWeights(steps, path: path, arenaBytes: plan.byteCount,
-                                          modelBytes: model.metadata.tensors.reduce(0) { $0 + $1.size })
+        prepared = Self.preparedBuffers(steps, path: path, arenaBytes: plan.byteCount,
+                                        modelBytes: model.metadata.tensors.reduce(0) { $0 + $1.size })
     }
 
-    /// Each step's 2-bit linear weights regrouped for `path` — as long as all the copies and the
-    /// arena stay within 0.3 × the model's weight bytes + 8 MiB, the headroom that the peak-RSS
-    /// target (1.3 × the file + 16 MB) leaves beside the mapped file and the process itself.
-    /// Beyond that (BERT-base at 2 bits, say) products pack their panels per call instead.
-    private static func regroupedWeights(_ steps: [Step], path: KernelPath, arenaBytes: Int, modelBytes: Int) -> [RegroupedWeights?] {
-        let weights: [PackedMatrix?] = steps.map { step in
-            guard case .linear(let linear) = step, case .codes(let w, _) = linear.weights, w.format.bits == 2 else { return nil }
-            return w
-        }
-        let copies = weights.reduce(0) { $0 + ($1.map(RegroupedWeights.byteCount) ?? 0) }
-        guard copies + arenaBytes <= modelBytes * 3 / 10 + 8 << 20 else { return weights.map { _ in nil } }
-        return weights.map { w in w.flatMap { RegroupedWeights($0, path: path) } }
+    /// Each step's prepared buffers for `path` — as long as all of them and the arena stay within
+    /// 0.3 × the model's weight bytes + 8 MiB, the headroom that the peak-RSS target (1.3 × the
+    /// file + 16 MB) leaves beside the mapped file and the process itself. Beyond that (BERT-base
+    /// at 2 bits, say) no step prepares anything and products pack their panels per call instead.
+    private static func preparedBuffers(_ steps: [Step], path: KernelPath, arenaBytes: Int, modelBytes: Int) -> [PreparedBuffers?] {
+        let bytes = steps.reduce(0) { $0 + $1.preparedBytes(path: path) }
+        guard bytes + arenaBytes <= modelBytes * 3 / 10 + 8 << 20 else { return steps.map { _ in nil } }
+        return steps.map { $0.prepare(path: path) }
     }
 
     deinit { arena.deallocate() }
@@ -138,7 +134,7 @@ public final class InferenceSession {
         return StepContext(arena: arena, offsets: plan.offsets, layouts: model.layouts,
                            sharedScratch: region, sharedScratchBytes: s.shared,
                            scratch: region + s.shared, scratchStride: s.perWorker,
-                           tokens: tokens, path: path, parallel: parallel, regrouped: regrouped[step])
+                           tokens: tokens, path: path, parallel: parallel, prepared: prepared[step])
     }
 
     private func snapshot(_ v: Int, _ c: StepContext) -> ValueSnapshot {

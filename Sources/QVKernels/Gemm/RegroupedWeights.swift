@@ -19,8 +19,7 @@ public final class RegroupedWeights {
     /// VNNI kernel or `w` doesn't hold 2-bit codes.
     public init?(_ w: PackedMatrix, path: KernelPath) {
         #if arch(x86_64)
-        guard w.format.bits == 2, w.layoutError(operand: "w") == nil, w.rows > 0,
-              MultiBitX86Kernel(path: path) == .avx512Vnni else { return nil }
+        guard Self.isUsed(for: w, path: path) else { return nil }
         rows = w.rows
         columns = w.columns
         format = w.format
@@ -33,6 +32,17 @@ public final class RegroupedWeights {
     }
 
     deinit { bytes.deallocate() }
+
+    /// Whether products of `w` on `path` run the kernel that reads regrouped weights, so that
+    /// `init(_:path:)` regroups them: 2-bit codes, a valid layout, the AVX-512 VNNI kernel.
+    public static func isUsed(for w: PackedMatrix, path: KernelPath) -> Bool {
+        #if arch(x86_64)
+        return w.format.bits == 2 && w.layoutError(operand: "w") == nil && w.rows > 0
+            && MultiBitX86Kernel(path: path) == .avx512Vnni
+        #else
+        return false
+        #endif
+    }
 
     /// Bytes the regrouped copy of `w` takes (0 where weights are never regrouped).
     public static func byteCount(of w: PackedMatrix) -> Int {

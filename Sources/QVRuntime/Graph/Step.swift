@@ -43,27 +43,60 @@ enum Step {
         }
     }
 
-    /// Scratch the step needs for `tokens` tokens with the kernels of `path`.
-    func scratch(tokens: Int, path: KernelPath) -> StepScratch {
+    /// Calls `visitor` with the op this step holds: the one dispatch over the op kinds.
+    func accept<V: StepVisitor>(_ visitor: V) throws(V.Failure) -> V.Result {
         switch self {
-        case .embedding, .layerNorm, .meanPool, .clsPool, .rowwise: return StepScratch()
-        case .quantize(let q): return StepScratch(perWorker: q.scratchBytes(tokens: tokens))
-        case .linear(let l): return l.scratch(tokens: tokens, path: path)
-        case .attention(let a): return StepScratch(perWorker: a.scratchBytes(tokens: tokens, path: path))
+        case .embedding(let op): return try visitor.visit(op)
+        case .layerNorm(let op): return try visitor.visit(op)
+        case .quantize(let op): return try visitor.visit(op)
+        case .linear(let op): return try visitor.visit(op)
+        case .attention(let op): return try visitor.visit(op)
+        case .meanPool(let op): return try visitor.visit(op)
+        case .clsPool(let op): return try visitor.visit(op)
+        case .rowwise(let op): return try visitor.visit(op)
         }
     }
 
+    /// Scratch the step needs for `tokens` tokens with the kernels of `path`.
+    func scratch(tokens: Int, path: KernelPath) -> StepScratch { accept(ScratchPhase(tokens: tokens, path: path)) }
+    /// Bytes the step's prepared buffers would take on `path`.
+    func preparedBytes(path: KernelPath) -> Int { accept(PreparedBytesPhase(path: path)) }
+    /// The step's buffers kept for a session on `path`, if it has any.
+    func prepare(path: KernelPath) -> PreparedBuffers? { accept(PreparePhase(path: path)) }
     /// Runs the step with the fast kernels of `context.path`.
-    func run(_ context: StepContext) throws(RuntimeError) {
-        switch self {
-        case .embedding(let s): try s.run(context)
-        case .layerNorm(let s): s.run(context)
-        case .quantize(let s): s.run(context)
-        case .linear(let s): try s.run(context)
-        case .attention(let s): try s.run(context)
-        case .meanPool(let s): s.run(context)
-        case .clsPool(let s): s.run(context)
-        case .rowwise(let s): s.run(context)
-        }
-    }
+    func run(_ context: StepContext) throws(RuntimeError) { try accept(RunPhase(context: context)) }
+}
+
+private struct ScratchPhase: StepVisitor {
+    typealias Failure = Never
+    let tokens: Int, path: KernelPath
+    func visit<Op: OpStep>(_ op: Op) -> StepScratch { op.scratch(tokens: tokens, path: path) }
+}
+
+private struct PreparedBytesPhase: StepVisitor {
+    typealias Failure = Never
+    let path: KernelPath
+    func visit<Op: OpStep>(_ op: Op) -> Int { op.preparedBytes(path: path) }
+}
+
+private struct PreparePhase: StepVisitor {
+    typealias Failure = Never
+    let path: KernelPath
+    func visit<Op: OpStep>(_ op: Op) -> PreparedBuffers? { op.prepare(path: path) }
+}
+
+private struct RunPhase: StepVisitor {
+    let context: StepContext
+    func visit<Op: OpStep>(_ op: Op) throws(RuntimeError) { try op.run(context) }
+}
+
+/// The reference phase: each op's scalar reference over one shared `ReferenceState` (a class,
+/// so the visit can update it).
+final class ReferencePhase: StepVisitor {
+    /// The interpreter's arrays.
+    var state: ReferenceState
+
+    init(_ state: ReferenceState) { self.state = state }
+
+    func visit<Op: OpStep>(_ op: Op) throws(RuntimeError) { try op.reference(&state) }
 }

@@ -23,8 +23,14 @@ struct StepContext {
     let path: KernelPath
     /// How the step may split its work.
     let parallel: ParallelFor
-    /// The step's weights regrouped for the AVX-512 VNNI kernel, if it has them.
-    let regrouped: RegroupedWeights?
+    /// The buffers the step prepared for this session, if any.
+    let prepared: PreparedBuffers?
+
+    /// The step's weights regrouped for the AVX-512 VNNI kernel, if it prepared them.
+    var regrouped: RegroupedWeights? {
+        guard case .regrouped(let weights)? = prepared else { return nil }
+        return weights
+    }
 
     /// Scratch region of task `task` (below `parallel.workers`).
     func scratch(task: Int) -> UnsafeMutableRawPointer { scratch + task * scratchStride }

@@ -8,7 +8,7 @@ import QVKernelsMath
 /// the context may be written as codes directly (one weight: thresholds shared by every column).
 /// An FP32 attention may list a second output, `[heads, -1, -1]`, into which it writes the
 /// probabilities softmax produced, laid out [head][query][key] (calibration observes them).
-struct AttentionStep {
+struct AttentionStep: OpStep {
     /// How the two matmuls run.
     enum Operands {
         /// FP32 q, k, v `[tokens, features]`.
@@ -94,7 +94,11 @@ struct AttentionStep {
     /// and one head's k in panels then (when the head width is not a multiple of 16) its v padded
     /// to whole panels; or packed probabilities and the integer GEMMs' scratch (`gemmScratch`)
     /// (the session gives every worker a region this size).
-    func scratchBytes(tokens: Int, path: KernelPath) -> Int {
+    func scratch(tokens: Int, path: KernelPath) -> StepScratch {
+        StepScratch(perWorker: scratchBytes(tokens: tokens, path: path))
+    }
+
+    private func scratchBytes(tokens: Int, path: KernelPath) -> Int {
         let bias = align64(tokens * 4), scores = align64(tokens * tokens * 4)
         switch operands {
         case .float:

@@ -1,8 +1,9 @@
 import QVFormat
+import QVKernels
 
 /// Sums word, position and token-type embeddings for every token. Tables are FP32 or 8-bit
 /// codes with one scale per row (`value = scale[row] * code`).
-struct EmbeddingStep {
+struct EmbeddingStep: OpStep {
     /// One embedding table.
     struct Table {
         let tensor: ConstantTensor
@@ -74,5 +75,25 @@ struct EmbeddingStep {
         for t in 0..<count where rows[t] < 0 || Int(rows[t]) >= table.rows {
             throw RuntimeError(.invalidInput, "\(what) \(rows[t]) is outside the \(name) of \(table.rows)")
         }
+    }
+
+    func scratch(tokens: Int, path: KernelPath) -> StepScratch { StepScratch() }
+
+    /// The reference: the three table rows of every token read one element at a time.
+    func reference(_ state: inout ReferenceState) throws(RuntimeError) {
+        let idCodes = state.codes[ids], typeCodes = state.codes[types]
+        try checkRows(idCodes, count: idCodes.count, table: word, what: "token id", of: "vocabulary")
+        try checkRows(typeCodes, count: typeCodes.count, table: tokenType, what: "token type", of: "token type table")
+        func value(_ table: Table, _ row: Int, _ j: Int) -> Float {
+            guard let scales = table.rowScales else { return table.tensor.floats[row * width + j] }
+            return scales[row] * Float(table.tensor.bytes.load(fromByteOffset: row * table.tensor.rowStride + j, as: Int8.self))
+        }
+        var out = [Float](repeating: 0, count: idCodes.count * width)
+        for t in idCodes.indices {
+            for j in 0..<width {
+                out[t * width + j] = value(word, Int(idCodes[t]), j) + value(position, t, j) + value(tokenType, Int(typeCodes[t]), j)
+            }
+        }
+        state.values[output] = out
     }
 }

@@ -1,7 +1,7 @@
 import QVKernels
 
 /// LayerNorm over each row's features (FP32 in, FP32 out).
-struct LayerNormStep {
+struct LayerNormStep: OpStep {
     let input: Int, output: Int, width: Int
     let gamma: ConstantTensor, beta: ConstantTensor
     let epsilon: Float
@@ -22,5 +22,18 @@ struct LayerNormStep {
         layerNorm(c.floats(input), rows: c.rows(input), columns: width, stride: width,
                   gamma: gamma.floats, beta: beta.floats, epsilon: epsilon,
                   output: c.floats(output), outputStride: width, path: c.path)
+    }
+
+    func scratch(tokens: Int, path: KernelPath) -> StepScratch { StepScratch() }
+
+    /// The reference: the shared scalar LayerNorm row function.
+    func reference(_ state: inout ReferenceState) {
+        let rows = state.rows(input)
+        var out = [Float](repeating: 0, count: rows * width)
+        state.values[input].withUnsafeBufferPointer { x in
+            layerNorm(x.baseAddress!, rows: rows, columns: width, stride: width, gamma: gamma.floats,
+                      beta: beta.floats, epsilon: epsilon, output: &out, outputStride: width)
+        }
+        state.values[output] = out
     }
 }

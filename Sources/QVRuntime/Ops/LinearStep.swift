@@ -6,7 +6,7 @@ import QVKernelsMath
 /// weight codes on packed activation codes with the compiler's folded per-column scale and bias.
 /// An integer linear layer may write codes instead of FP32: then a fourth weight holds the
 /// thresholds that give the codes of quantizing y, and the GEMM emits them directly.
-struct LinearStep {
+struct LinearStep: OpStep {
     /// The weights and how they multiply.
     enum Weights {
         /// FP32 `W` (out × in) in 16-column panels.
@@ -86,6 +86,18 @@ struct LinearStep {
         let sizes = IntegerGemmScratch(activations: inputFormat, weights: w.format, rows: rowCount.rows(tokens: tokens),
                                        columns: outFeatures, depth: inFeatures, endsInCodes: codesOutput != nil, path: path)
         return StepScratch(shared: sizes.preparedBytes, perWorker: sizes.multiplyBytes)
+    }
+
+    /// Bytes of this layer's 2-bit weights regrouped for `path`'s kernel (0 where it doesn't regroup).
+    func preparedBytes(path: KernelPath) -> Int {
+        guard case .codes(let w, _) = weights, RegroupedWeights.isUsed(for: w, path: path) else { return 0 }
+        return RegroupedWeights.byteCount(of: w)
+    }
+
+    /// This layer's 2-bit weights regrouped for `path`'s kernel, where it uses them.
+    func prepare(path: KernelPath) -> PreparedBuffers? {
+        guard case .codes(let w, _) = weights, let regrouped = RegroupedWeights(w, path: path) else { return nil }
+        return .regrouped(regrouped)
     }
 
     /// Runs the product, split by output columns across the workers when it is large enough:

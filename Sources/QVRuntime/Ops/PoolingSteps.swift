@@ -1,7 +1,7 @@
 import QVKernels
 
 /// Mean of the token rows whose mask is non-zero: `[tokens, F]` → `[1, F]`.
-struct MeanPoolStep {
+struct MeanPoolStep: OpStep {
     let input: Int, mask: Int, output: Int, width: Int
 
     init(_ b: OpBinding) throws(RuntimeError) {
@@ -24,10 +24,24 @@ struct MeanPoolStep {
         let inv = 1 / Float(max(count, 1))
         for j in 0..<width { out[j] *= inv }
     }
+
+    func scratch(tokens: Int, path: KernelPath) -> StepScratch { StepScratch() }
+
+    /// The reference: the same sum in the same order over the attended tokens.
+    func reference(_ state: inout ReferenceState) {
+        var out = [Float](repeating: 0, count: width)
+        var count = 0
+        for t in 0..<state.tokens where state.codes[mask][t] != 0 {
+            count += 1
+            for j in 0..<width { out[j] += state.values[input][t * width + j] }
+        }
+        let inv = 1 / Float(max(count, 1))
+        state.values[output] = out.map { $0 * inv }
+    }
 }
 
 /// The first token's row (`[CLS]`): `[tokens, F]` → `[1, F]`.
-struct ClsPoolStep {
+struct ClsPoolStep: OpStep {
     let input: Int, output: Int, width: Int
 
     init(_ b: OpBinding) throws(RuntimeError) {
@@ -41,42 +55,11 @@ struct ClsPoolStep {
     func run(_ c: StepContext) {
         c.floats(output).update(from: c.floats(input), count: width)
     }
-}
 
-/// Row-wise `x / max(‖x‖₂, ε)`, or row-wise softmax.
-struct RowwiseStep {
-    /// Which function of each row.
-    enum Function {
-        case l2Normalize(epsilon: Float)
-        case softmax
-    }
+    func scratch(tokens: Int, path: KernelPath) -> StepScratch { StepScratch() }
 
-    let input: Int, output: Int, width: Int
-    let function: Function
-
-    init(_ b: OpBinding, _ function: Function) throws(RuntimeError) {
-        try b.expectCounts(inputs: 1...1, outputs: 1, weights: 0...0)
-        input = b.input(0); output = b.output(0)
-        width = try b.expectFloat(input, role: "input")
-        try b.expectFloat(output, columns: width, role: "output")
-        try b.expectSameRows(input, output)
-        self.function = function
-    }
-
-    func run(_ c: StepContext) {
-        let x = c.floats(input), out = c.floats(output)
-        for r in 0..<c.rows(input) {
-            let xr = x + r * width, yr = out + r * width
-            switch function {
-            case .l2Normalize(let epsilon):
-                var sum: Float = 0
-                for j in 0..<width { sum += xr[j] * xr[j] }
-                let inv = 1 / max(sum.squareRoot(), epsilon)
-                for j in 0..<width { yr[j] = xr[j] * inv }
-            case .softmax:
-                if yr != xr { yr.update(from: xr, count: width) }
-                softmaxInPlace(yr, count: width, path: c.path)
-            }
-        }
+    /// The reference: row 0.
+    func reference(_ state: inout ReferenceState) {
+        state.values[output] = Array(state.values[input][0..<width])
     }
 }

@@ -2,7 +2,7 @@ import QVKernels
 
 /// FP32 activations → packed codes, in the output value's arrangement (row-major, or per
 /// attention head, optionally transposed so tokens run along each packed row).
-struct QuantizeStep {
+struct QuantizeStep: OpStep {
     let input: Int, output: Int
     let features: Int
     let quantizer: Quantizer
@@ -19,10 +19,15 @@ struct QuantizeStep {
         try b.expectFloat(input, columns: features, role: "input")
     }
 
-    /// Scratch bytes one task needs: one head's slice transposed, for a per-head transposed output.
-    func scratchBytes(tokens: Int) -> Int {
-        guard case .headMajorTransposed(let heads) = arrangement else { return 0 }
-        return features / heads * tokens * 4
+    /// Scratch one task needs: one head's slice transposed, for a per-head transposed output.
+    func scratch(tokens: Int, path: KernelPath) -> StepScratch {
+        guard case .headMajorTransposed(let heads) = arrangement else { return StepScratch() }
+        return StepScratch(perWorker: features / heads * tokens * 4)
+    }
+
+    /// The reference: `Quantizer.code` of every element, in logical order.
+    func reference(_ state: inout ReferenceState) {
+        state.codes[output] = state.values[input].map { quantizer.code($0) }
     }
 
     /// Quantizes, split across the workers when there are enough elements: by rows for a
