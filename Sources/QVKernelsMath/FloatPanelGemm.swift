@@ -38,7 +38,7 @@ public struct FloatPanels {
 }
 
 /// How many rows and panels one register tile covers, and how it multiplies.
-public enum FloatPanelTiling {
+public enum FloatPanelTiling: Sendable {
     /// 8 rows × 2 panels (16 × 16-lane accumulators), fused multiply-adds: for 32 vector registers.
     case eightByTwo
     /// 4 rows × 1 panel, fused multiply-adds: for 16 vector registers of 8 lanes.

@@ -1,8 +1,4 @@
 import QVKernelsMath
-#if arch(x86_64)
-import QVKernelsAVX2
-import QVKernelsAVX512
-#endif
 
 /// The GEMM epilogue: what happens to an accumulator on its way to the output,
 /// out[m·ldo + n] = act(Float(acc[m][n]) · scale[n] + bias[n]) + residual[m·residualStride + n].
@@ -140,22 +136,8 @@ extension GemmDestination {
         p.bias = p.bias.map { $0 + firstColumn }
         p.residual = p.residual.map { $0 + firstColumn }
         let out = output + firstRow * outputStride + firstColumn
-        #if arch(x86_64)
-        switch path {
-        case .avx512:
-            return QVKernelsAVX512.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
-                                                 transform: transform, p, residualStride: epilogue.residualStride,
-                                                 output: out, outputStride: outputStride)
-        case .avx2:
-            return QVKernelsAVX2.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
-                                               transform: transform, p, residualStride: epilogue.residualStride,
-                                               output: out, outputStride: outputStride)
-        case .scalar, .portable, .neon: break
-        }
-        #endif
-        BaselineKernels.epilogueBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
-                                      transform: transform, p, residualStride: epilogue.residualStride,
-                                      output: out, outputStride: outputStride)
+        RowKernelTable.of(path).epilogueBlock(accumulators, accumulatorStride, rows, count, transform, p,
+                                              epilogue.residualStride, out, outputStride)
     }
 }
 
@@ -164,33 +146,19 @@ extension GemmDestination {
 private func drainCodes(_ accumulators: UnsafePointer<Int32>, accumulatorStride: Int, rows: Int, count: Int,
                         transform: AccumulatorTransform, _ thresholds: CodeThresholds,
                         output: UnsafeMutableRawPointer, outputStride: Int, padBytes: Int, path: KernelPath) {
-    let lanes = thresholds.lanes
-    switch path {
-    case .scalar:
-        let format = thresholds.format
-        let run = MutablePackedMatrix(base: output, rows: rows, columns: count, rowStride: outputStride, format: format)
-        for row in 0..<rows {
-            let addend = transform.addend(row: row)
-            (output + row * outputStride).initializeMemory(as: UInt8.self, repeating: format.paddingByte,
-                                                           count: format.packedBytes(count: count) + padBytes)
-            for column in 0..<count {
-                let acc = accumulators[row * accumulatorStride + column] &* transform.multiplier &+ addend
-                run.setCode(format.code(ofField: thresholds.field(acc, column: column)), row: row, column: column)
-            }
+    guard path == .scalar else {
+        return RowKernelTable.of(path).codesBlock(accumulators, accumulatorStride, rows, count, transform, thresholds.lanes,
+                                                  output, outputStride, padBytes)
+    }
+    let format = thresholds.format
+    let run = MutablePackedMatrix(base: output, rows: rows, columns: count, rowStride: outputStride, format: format)
+    for row in 0..<rows {
+        let addend = transform.addend(row: row)
+        (output + row * outputStride).initializeMemory(as: UInt8.self, repeating: format.paddingByte,
+                                                       count: format.packedBytes(count: count) + padBytes)
+        for column in 0..<count {
+            let acc = accumulators[row * accumulatorStride + column] &* transform.multiplier &+ addend
+            run.setCode(format.code(ofField: thresholds.field(acc, column: column)), row: row, column: column)
         }
-        return
-    #if arch(x86_64)
-    case .avx512:
-        return QVKernelsAVX512.codesBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
-                                          transform: transform, lanes, output: output, outputStride: outputStride,
-                                          padBytes: padBytes)
-    case .avx2:
-        return QVKernelsAVX2.codesBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
-                                        transform: transform, lanes, output: output, outputStride: outputStride,
-                                        padBytes: padBytes)
-    #endif
-    default:
-        BaselineKernels.codesBlock(accumulators, accumulatorStride: accumulatorStride, rows: rows, count: count,
-                                   transform: transform, lanes, output: output, outputStride: outputStride, padBytes: padBytes)
     }
 }

@@ -1,8 +1,4 @@
 import QVKernelsMath
-#if arch(x86_64)
-import QVKernelsAVX2
-import QVKernelsAVX512
-#endif
 
 /// FP32 GEMM against a right-hand side in 16-column panels (`FloatPanels`, e.g. linear weights
 /// packed by `packFloatPanels`): out[m·ldo + n] = epilogue(Σ_k a[m·lda + k] · B[k][n]). Paths
@@ -20,32 +16,13 @@ public func floatPanelGemm(
     epilogue: Epilogue, output: UnsafeMutablePointer<Float>, outputStride: Int, path: KernelPath
 ) {
     guard m > 0, n > 0, k >= 0 else { return }
-    let p = epilogue.rowParameters(row: 0), residualStride = epilogue.residualStride
-    switch path {
-    case .scalar:
-        floatPanelGemmScalar(a: a, lda: lda, b: b, m: m, n: n, k: k,
-                             into: GemmDestination(.floats(epilogue, output: output, outputStride: outputStride), columns: n))
-    case .portable, .neon:
-        #if arch(arm64)
-        let tiling = FloatPanelTiling.fourByOne
-        #else
-        let tiling = FloatPanelTiling.fourByOneUnfused
-        #endif
-        BaselineKernels.floatPanelGemm(a: a, lda: lda, m: m, b: b, n: n, k: k, p, residualStride: residualStride,
-                                       output: output, outputStride: outputStride, tiling: tiling)
-    #if arch(x86_64)
-    case .avx2:
-        QVKernelsAVX2.floatPanelGemm(a: a, lda: lda, m: m, b: b, n: n, k: k, p, residualStride: residualStride,
-                                     output: output, outputStride: outputStride, tiling: .fourByOne)
-    case .avx512:
-        QVKernelsAVX512.floatPanelGemm(a: a, lda: lda, m: m, b: b, n: n, k: k, p, residualStride: residualStride,
-                                       output: output, outputStride: outputStride, tiling: .eightByTwo)
-    #else
-    case .avx2, .avx512:
-        floatPanelGemm(a: a, lda: lda, b: b, m: m, n: n, k: k, epilogue: epilogue, output: output,
-                       outputStride: outputStride, path: .portable)
-    #endif
+    guard path != .scalar else {
+        return floatPanelGemmScalar(a: a, lda: lda, b: b, m: m, n: n, k: k,
+                                    into: GemmDestination(.floats(epilogue, output: output, outputStride: outputStride), columns: n))
     }
+    let kernels = RowKernelTable.of(path)
+    kernels.floatPanelGemm(a, lda, m, b, n, k, epilogue.rowParameters(row: 0), epilogue.residualStride, output, outputStride,
+                           kernels.floatTiling)
 }
 
 /// Sequential sums in k (multiply, then add), four output columns at a time into the epilogue.

@@ -1,8 +1,4 @@
 import QVKernelsMath
-#if arch(x86_64)
-import QVKernelsAVX2
-import QVKernelsAVX512
-#endif
 
 /// LayerNorm over rows in FP32 (QVKernelsMath's `layerNormRow`: two passes, 16 lanes, fixed
 /// reduction tree), run by the instantiation of `path`; every path gives the same bits.
@@ -16,14 +12,8 @@ public func layerNorm(
     output: UnsafeMutablePointer<Float>, outputStride: Int, path: KernelPath = .portable
 ) {
     guard rows > 0, columns > 0 else { return }
+    let normalize = RowKernelTable.of(path).layerNormRow
     for row in 0..<rows {
-        let input = x + row * stride, out = output + row * outputStride
-        switch path {
-        #if arch(x86_64)
-        case .avx512: QVKernelsAVX512.layerNormRow(input, count: columns, gamma: gamma, beta: beta, epsilon: epsilon, output: out)
-        case .avx2: QVKernelsAVX2.layerNormRow(input, count: columns, gamma: gamma, beta: beta, epsilon: epsilon, output: out)
-        #endif
-        default: BaselineKernels.layerNormRow(input, count: columns, gamma: gamma, beta: beta, epsilon: epsilon, output: out)
-        }
+        normalize(x + row * stride, columns, gamma, beta, epsilon, output + row * outputStride)
     }
 }

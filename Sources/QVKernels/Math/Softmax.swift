@@ -1,8 +1,4 @@
 import QVKernelsMath
-#if arch(x86_64)
-import QVKernelsAVX2
-import QVKernelsAVX512
-#endif
 
 /// Softmax over one row (QVKernelsMath's `softmaxRow`: 16 lanes, fixed reduction tree), run by
 /// the instantiation of `path`; every path gives the same bits.
@@ -11,14 +7,7 @@ import QVKernelsAVX512
 /// probability 0; if every entry is `-infinity` (nothing to attend to) all become 0. A NaN or
 /// `+infinity` entry makes the row NaN.
 public func softmaxInPlace(_ values: UnsafeMutablePointer<Float>, count: Int, path: KernelPath = .portable) {
-    #if arch(x86_64)
-    switch path {
-    case .avx512: return QVKernelsAVX512.softmaxRow(values, count: count)
-    case .avx2: return QVKernelsAVX2.softmaxRow(values, count: count)
-    case .scalar, .portable, .neon: break
-    }
-    #endif
-    BaselineKernels.softmaxRow(values, count: count)
+    RowKernelTable.of(path).softmaxRow(values, count)
 }
 
 /// Softmax of each of `destination.rows` rows of `destination.columns` floats at `values`
@@ -30,22 +19,15 @@ public func softmaxQuantizeRows(_ values: UnsafeMutablePointer<Float>, stride: I
     guard destination.columns > 0, destination.rowStride >= destination.format.packedBytes(count: destination.columns) else {
         return
     }
-    let lanes = LaneQuantizer(quantizer), n = destination.columns
+    let lanes = LaneQuantizer(quantizer), n = destination.columns, kernels = RowKernelTable.of(path)
     for row in 0..<destination.rows {
         let x = values + row * stride, out = destination.base + row * destination.rowStride
-        switch path {
-        #if arch(x86_64)
-        case .avx512: QVKernelsAVX512.softmaxQuantizeRow(x, count: n, lanes: lanes, into: out, rowStride: destination.rowStride)
-        case .avx2: QVKernelsAVX2.softmaxQuantizeRow(x, count: n, lanes: lanes, into: out, rowStride: destination.rowStride)
-        #endif
-        case .scalar:
+        if path == .scalar {
             softmaxInPlace(x, count: n, path: .scalar)
             let single = MutablePackedMatrix(base: out, rows: 1, columns: n, rowStride: destination.rowStride, format: quantizer.format)
             quantizeRows(x, sourceStride: n, quantizer: quantizer, into: single, path: .scalar)
-        default:
-            let reciprocal = BaselineKernels.exponentiate(x, count: n)
-            BaselineKernels.quantizePack(ScaledFloats(base: x, factor: reciprocal), rows: 1, columns: n, lanes: lanes,
-                                         into: out, rowStride: destination.rowStride)
+        } else {
+            kernels.softmaxQuantizeRow(x, n, lanes, out, destination.rowStride)
         }
     }
 }

@@ -1,8 +1,4 @@
 import QVKernelsMath
-#if arch(x86_64)
-import QVKernelsAVX2
-import QVKernelsAVX512
-#endif
 
 /// Quantize-and-pack: FP32 rows to packed code rows, with
 /// exactly `Quantizer.code(_:)` for every element and canonical padding after every row.
@@ -17,15 +13,12 @@ public func quantizeRows(
     _ source: UnsafePointer<Float>, sourceStride: Int, quantizer: Quantizer,
     into destination: MutablePackedMatrix, path: KernelPath
 ) {
-    #if arch(x86_64)
-    if path == .avx512 || path == .avx2, destination.rows > 0, destination.columns >= 0,
+    if path != .scalar, let run = RowKernelTable.of(path).quantizeRows, destination.rows > 0, destination.columns >= 0,
        destination.rowStride >= destination.format.packedBytes(count: destination.columns) {
         assert(destination.format == quantizer.format, "quantize: destination format differs from the quantizer's")
-        let run = path == .avx512 ? QVKernelsAVX512.quantizeRows : QVKernelsAVX2.quantizeRows
         return run(source, sourceStride, destination.rows, destination.columns, LaneQuantizer(quantizer),
                    destination.base, destination.rowStride)
     }
-    #endif
     quantize(RowMajorFloats(base: source, stride: sourceStride), quantizer: quantizer, into: destination, path: path)
 }
 
