@@ -54,6 +54,13 @@ public struct ParallelFor {
         return max(1, min(workers, byColumns, byWork))
     }
 
+    /// How many tasks to split `rows` rows of `work` multiply-adds into: one per worker, but never
+    /// a task under `minimumRows` rows or `minimumWork` multiply-adds.
+    public func rowTasks(rows: Int, work: Int, minimumRows: Int = 32, minimumWork: Int = 1 << 20) -> Int {
+        guard workers > 1, rows > 0 else { return 1 }
+        return max(1, min(workers, rows / max(minimumRows, 1), work / max(minimumWork, 1)))
+    }
+
     /// Columns of task `task` when `columns` are split into `tasks` balanced chunks whose
     /// boundaries are multiples of `columnGranule` (only the last chunk ends elsewhere), so every
     /// kernel sees the same column tiling as in one piece and results are bit-identical.

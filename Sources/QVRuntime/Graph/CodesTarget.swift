@@ -40,11 +40,12 @@ struct CodesTarget {
         thresholds = CodeThresholds(format: format, table: table, columns: columns, hasLower: lowers.contains { $0 != .min })!
     }
 
-    /// Where GEMM column 0 lands at output column `columnOrigin`, in this run's arena.
-    func output(_ c: StepContext, columnOrigin: Int) -> CodesOutput {
+    /// Where GEMM row 0, column 0 lands — output row `firstRow`, column `columnOrigin` — in this
+    /// run's arena.
+    func output(_ c: StepContext, columnOrigin: Int, firstRow: Int = 0) -> CodesOutput {
         let head0 = c.codes(value, head: 0)
         let headStride = heads > 1 ? UnsafeRawPointer(c.codes(value, head: 1).base) - UnsafeRawPointer(head0.base) : 0
-        return CodesOutput(base: head0.base, rowStride: head0.rowStride, headColumns: features / heads,
+        return CodesOutput(base: head0.base + firstRow * head0.rowStride, rowStride: head0.rowStride, headColumns: features / heads,
                            headStride: headStride, columnOrigin: columnOrigin)
     }
 }

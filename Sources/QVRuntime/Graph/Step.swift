@@ -30,12 +30,11 @@ enum Step {
         case .linear(let activation):
             self = .linear(try LinearStep(binding, activation: activation == .gelu ? .gelu : .none))
         case .attention(let heads, let scoreScale, let probs, let groupRows):
-            guard groupRows == 0 else { throw binding.error("grouped (windowed) attention is not supported by this qvrun") }
             let quantizer = perTensorQuantizer(probs)
             if probs != nil && quantizer == nil {
                 throw binding.error("probability quantization is not a valid per-tensor quantizer")
             }
-            self = .attention(try AttentionStep(binding, heads: Int(heads), scoreScale: scoreScale, probs: quantizer))
+            self = .attention(try AttentionStep(binding, heads: heads, scoreScale: scoreScale, probs: quantizer, groupRows: groupRows))
         case .meanPool: self = .meanPool(try MeanPoolStep(binding))
         case .clsPool: self = .clsPool(try ClsPoolStep(binding))
         case .l2Normalize(let epsilon): self = .rowwise(try RowwiseStep(binding, .l2Normalize(epsilon: epsilon)))

@@ -43,9 +43,10 @@ struct StepContext {
     func int32s(_ v: Int) -> UnsafeMutablePointer<Int32> { raw(v).assumingMemoryBound(to: Int32.self) }
     /// Rows of value `v` for the current sequence.
     func rows(_ v: Int) -> Int { layouts[v].rows.rows(tokens: tokens) }
-    /// Packed codes of value `v` (head `head` for per-head arrangements).
-    func codes(_ v: Int, head: Int = 0) -> MutablePackedMatrix {
-        layouts[v].packedMatrix(at: raw(v), tokens: tokens, head: head)
+    /// Packed codes of value `v` (head `head` for per-head arrangements, of row group `group`
+    /// for per-group transposed ones).
+    func codes(_ v: Int, head: Int = 0, group: Int = 0) -> MutablePackedMatrix {
+        layouts[v].packedMatrix(at: raw(v), tokens: tokens, head: head, group: group)
     }
 
     /// Fills `tokens` floats at `place` with the additive attention mask of value `mask` (0 where

@@ -64,7 +64,14 @@ extension ValueLayout {
             guard heads > 0, features % heads == 0 else {
                 throw bad("\(features) features don't split into \(heads) heads per row")
             }
-            let arrangement: CodesArrangement = v.layout == .headMajor ? .headMajor(heads: heads) : .headMajorTransposed(heads: heads)
+            // A transposed value of shape [groups…, groupRows, features] holds each group of rows
+            // transposed on its own (windowed attention's v); [rows, features] is one group.
+            let groupRows = v.shape.count >= 3 ? v.shape[v.shape.count - 2] : 0
+            guard groupRows >= 0, groupRows == 0 || rows != .tokens else {
+                throw bad("per-group transposed codes need fixed rows, have shape \(v.shape)")
+            }
+            let arrangement: CodesArrangement = v.layout == .headMajor
+                ? .headMajor(heads: heads) : .headMajorTransposed(heads: heads, groupRows: groupRows)
             elements = .codes(features: features, quantizer: quantizer, arrangement: arrangement)
         }
     }

@@ -21,8 +21,10 @@ enum CodesArrangement: Equatable {
     case rowMajor
     /// `[heads, rows, features / heads]`: each head's slice packed as its own matrix.
     case headMajor(heads: Int)
-    /// `[heads, features / heads, rows]`: each head's slice transposed (tokens along the row).
-    case headMajorTransposed(heads: Int)
+    /// `[groups, heads, features / heads, groupRows]`: each head's slice of each group of
+    /// `groupRows` consecutive rows transposed (rows along the packed row); `groupRows` 0 is one
+    /// group of all rows.
+    case headMajorTransposed(heads: Int, groupRows: Int)
 }
 
 /// Element storage of one activation value.
@@ -63,8 +65,9 @@ struct ValueLayout {
                 raw = r * packedRowStride(columns: features, format: quantizer.format)
             case .headMajor(let heads):
                 raw = heads * r * packedRowStride(columns: features / heads, format: quantizer.format)
-            case .headMajorTransposed:
-                raw = features * packedRowStride(columns: r, format: quantizer.format)
+            case .headMajorTransposed(_, let groupRows):
+                let g = groupRows > 0 ? groupRows : r
+                raw = (g > 0 ? r / g : 0) * features * packedRowStride(columns: g, format: quantizer.format)
             }
         }
         return (raw + 63) & ~63
@@ -78,8 +81,9 @@ struct ValueLayout {
 }
 
 extension ValueLayout {
-    /// The packed matrix of `head` (0 for row-major values) of a codes value stored at `base`.
-    func packedMatrix(at base: UnsafeMutableRawPointer, tokens: Int, head: Int) -> MutablePackedMatrix {
+    /// The packed matrix of `head` (0 for row-major values) of a codes value stored at `base`; for
+    /// a per-head transposed value of row groups, that of row group `group`.
+    func packedMatrix(at base: UnsafeMutableRawPointer, tokens: Int, head: Int, group: Int = 0) -> MutablePackedMatrix {
         guard case .codes(let features, let quantizer, let arrangement) = elements else {
             preconditionFailure("value '\(name)' holds no codes")
         }
@@ -93,10 +97,11 @@ extension ValueLayout {
             let d = features / heads
             let stride = packedRowStride(columns: d, format: format)
             return MutablePackedMatrix(base: base + head * r * stride, rows: r, columns: d, rowStride: stride, format: format)
-        case .headMajorTransposed(let heads):
-            let d = features / heads
-            let stride = packedRowStride(columns: r, format: format)
-            return MutablePackedMatrix(base: base + head * d * stride, rows: d, columns: r, rowStride: stride, format: format)
+        case .headMajorTransposed(let heads, let groupRows):
+            let d = features / heads, g = groupRows > 0 ? groupRows : r
+            let stride = packedRowStride(columns: g, format: format)
+            return MutablePackedMatrix(base: base + (group * heads + head) * d * stride, rows: d, columns: g,
+                                       rowStride: stride, format: format)
         }
     }
 }

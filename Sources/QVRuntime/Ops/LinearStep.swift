@@ -103,9 +103,19 @@ struct LinearStep: OpStep {
     /// Runs the product, split by output columns across the workers when it is large enough:
     /// integer activations are prepared once in the shared scratch, then each task multiplies
     /// them by the rows `columns` of W into the same columns of the output, in its own scratch.
+    /// An FP32 layer with too few columns to split (e.g. 96 outputs over 3136 rows of an image
+    /// model) splits its rows instead.
     func run(_ c: StepContext) throws(RuntimeError) {
-        let rows = c.rows(output)
-        let tasks = c.parallel.columnTasks(columns: outFeatures, work: rows * outFeatures * inFeatures)
+        let rows = c.rows(output), work = rows * outFeatures * inFeatures
+        let tasks = c.parallel.columnTasks(columns: outFeatures, work: work)
+        if case .float = weights, tasks < c.parallel.workers {
+            let rowTasks = c.parallel.rowTasks(rows: rows, work: work)
+            if rowTasks > tasks {
+                return c.parallel.forEach(rowTasks) { task in
+                    runFloat(c, rows: ParallelFor.range(task: task, of: rowTasks, count: rows))
+                }
+            }
+        }
         do {
             let prepared: PreparedActivations?
             if case .codes(let w, _) = weights {
@@ -155,5 +165,16 @@ struct LinearStep: OpStep {
             try integerGemm(prepared, slice, regrouped: c.regrouped?.fromRow(n0), epilogue: epilogue,
                             output: out, outputStride: outFeatures, scratch: scratch, scratchBytes: c.scratchStride)
         }
+    }
+
+    /// Rows `rows` of an FP32 layer's product, every output column.
+    private func runFloat(_ c: StepContext, rows: Range<Int>) {
+        guard case .float(let w) = weights, !rows.isEmpty else { return }
+        let first = rows.lowerBound * outFeatures
+        let epilogue = Epilogue(scale: .scalar(1), bias: bias.floats, activation: activation,
+                                residual: residual.map { UnsafePointer(c.floats($0)) + first }, residualStride: outFeatures)
+        floatPanelGemm(a: c.floats(input) + rows.lowerBound * inFeatures, lda: inFeatures, b: w,
+                       m: rows.count, n: outFeatures, k: inFeatures, epilogue: epilogue,
+                       output: c.floats(output) + first, outputStride: outFeatures, path: c.path)
     }
 }

@@ -7,6 +7,8 @@ struct QuantizeStep: OpStep {
     let features: Int
     let quantizer: Quantizer
     let arrangement: CodesArrangement
+    /// Rows of the input and output.
+    let rowCount: RowCount
 
     init(_ b: OpBinding) throws(RuntimeError) {
         try b.expectCounts(inputs: 1...1, outputs: 1, weights: 0...0)
@@ -16,13 +18,15 @@ struct QuantizeStep: OpStep {
             throw b.error("output '\(b.layouts[output].name)' must hold codes")
         }
         features = f; quantizer = q; arrangement = a
+        rowCount = b.layouts[output].rows
         try b.expectFloat(input, columns: features, role: "input")
     }
 
-    /// Scratch one task needs: one head's slice transposed, for a per-head transposed output.
+    /// Scratch one task needs: one head's slice of one row group transposed, for a per-head
+    /// transposed output.
     func scratch(tokens: Int, path: KernelPath) -> StepScratch {
-        guard case .headMajorTransposed(let heads) = arrangement else { return StepScratch() }
-        return StepScratch(perWorker: features / heads * tokens * 4)
+        guard case .headMajorTransposed(let heads, let groupRows) = arrangement else { return StepScratch() }
+        return StepScratch(perWorker: features / heads * (groupRows > 0 ? groupRows : rowCount.rows(tokens: tokens)) * 4)
     }
 
     /// The reference: `Quantizer.code` of every element, in logical order.
@@ -39,7 +43,7 @@ struct QuantizeStep: OpStep {
             switch arrangement {
             case .rowMajor:
                 quantize(c, rows: ParallelFor.range(task: task, of: tasks, count: rows))
-            case .headMajor(let heads), .headMajorTransposed(let heads):
+            case .headMajor(let heads), .headMajorTransposed(let heads, _):
                 for h in ParallelFor.range(task: task, of: tasks, count: heads) {
                     quantize(c, head: h, of: heads, scratch: c.scratch(task: task))
                 }
@@ -60,14 +64,19 @@ struct QuantizeStep: OpStep {
     }
 
     /// Head `head` of a per-head output; a transposed one goes through `scratch` (the head's
-    /// slice transposed in FP32, then quantized row by row with the path's row kernel).
+    /// slice of each row group transposed in FP32, then quantized row by row with the path's row
+    /// kernel).
     private func quantize(_ c: StepContext, head: Int, of heads: Int, scratch: UnsafeMutableRawPointer) {
         let x = c.floats(input) + head * (features / heads)
-        if case .headMajorTransposed = arrangement {
-            let d = features / heads, n = c.rows(input)
+        if case .headMajorTransposed(_, let groupRows) = arrangement {
+            let d = features / heads, n = c.rows(input), g = groupRows > 0 ? groupRows : n
             let transposed = scratch.assumingMemoryBound(to: Float.self)
-            for t in 0..<n { for r in 0..<d { transposed[r * n + t] = x[t * features + r] } }
-            quantizeRows(transposed, sourceStride: n, quantizer: quantizer, into: c.codes(output, head: head), path: c.path)
+            for group in 0..<(n / g) {
+                let rows = x + group * g * features
+                for t in 0..<g { for r in 0..<d { transposed[r * g + t] = rows[t * features + r] } }
+                quantizeRows(transposed, sourceStride: g, quantizer: quantizer, into: c.codes(output, head: head, group: group),
+                             path: c.path)
+            }
         } else {
             quantizeRows(x, sourceStride: features, quantizer: quantizer, into: c.codes(output, head: head), path: c.path)
         }

@@ -15,11 +15,15 @@ func unpackCodes(_ layout: ValueLayout, at base: UnsafeMutableRawPointer, tokens
             let m = layout.packedMatrix(at: base, tokens: tokens, head: h).readOnly
             for r in 0..<rows { for j in 0..<d { out[r * features + h * d + j] = m.code(row: r, column: j) } }
         }
-    case .headMajorTransposed(let heads):
-        let d = features / heads
-        for h in 0..<heads {
-            let m = layout.packedMatrix(at: base, tokens: tokens, head: h).readOnly
-            for j in 0..<d { for r in 0..<rows { out[r * features + h * d + j] = m.code(row: j, column: r) } }
+    case .headMajorTransposed(let heads, let groupRows):
+        let d = features / heads, g = groupRows > 0 ? groupRows : rows
+        for group in 0..<(g > 0 ? rows / g : 0) {
+            for h in 0..<heads {
+                let m = layout.packedMatrix(at: base, tokens: tokens, head: h, group: group).readOnly
+                for j in 0..<d {
+                    for r in 0..<g { out[(group * g + r) * features + h * d + j] = m.code(row: j, column: r) }
+                }
+            }
         }
     }
     return out
