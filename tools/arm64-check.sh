@@ -45,6 +45,8 @@ embedded_lib="$swift_bin/../lib/swift/embedded/aarch64-none-none-elf"
 mkdir -p "$work/zstd-include"
 ln -sf /usr/include/zstd.h /usr/include/zstd_errors.h "$work/zstd-include/"
 echo "arm64-check: building the runtime core with Embedded Swift for aarch64-none-none-elf" >&2
+# Every object below is linked, so none may be left over from sources that moved or went away.
+rm -rf "$scratch"
 QV_EMBEDDED=1 swift build -c release --triple aarch64-none-none-elf --scratch-path "$scratch" \
     -Xcc -I"$work/zstd-include" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 objects="$scratch/aarch64-none-none-elf/release"

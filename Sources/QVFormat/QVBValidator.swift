@@ -181,7 +181,7 @@ struct QVBValidator {
         let outputRoles: Set<QVB.IORole> = [.tensor, .embedding, .logits]
         try check(model.inputs, side: "input", roles: inputRoles)
         try check(model.outputs, side: "output", roles: outputRoles)
-        let inputValues = Set(model.inputs.map(\.value))
+        let inputValues = Set(model.inputs.map { $0.value })
         guard inputValues.count == model.inputs.count else {
             throw QVBInconsistency("two model inputs name the same value; each input needs a value of its own")
         }

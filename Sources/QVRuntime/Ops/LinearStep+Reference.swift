@@ -1,4 +1,5 @@
 import QVKernels
+import QVKernelsMath
 
 extension LinearStep {
     /// The reference: a naive dot product per output element over the logical arrays — FP32
