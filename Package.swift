@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // qv — 1-bit and 2-bit transformers: compiler (`qvc`), runtime (`qvrun`), kernels.
-// Modules in pipeline order; none depends on one later in the list:
+// Modules in pipeline order, one folder of Sources/ per stage (1-Quant … 8-CommandLine, and the
+// bench-only Sources/Bench); none depends on one later in the list:
 //   QVQuant → QVFormat → QVKernels → QVRuntime → QVText → QVCompiler → QVCommandLine → qvc / qvrun
 import PackageDescription
 
@@ -37,17 +38,17 @@ func embeddedPackage() -> Package { Package(
     name: "qv",
     products: [.library(name: "QVRuntime", targets: ["QVRuntime", "QVText"])],
     targets: [
-        .target(name: "CQVKernelsARM", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "QVQuant", swiftSettings: coreSwiftSettings),
-        .target(name: "QVKernelsMath", swiftSettings: coreSwiftSettings),
-        .target(name: "QVKernels", dependencies: ["CQVKernelsARM", "QVKernelsMath", "QVQuant"], swiftSettings: coreSwiftSettings),
+        .target(name: "CQVKernelsARM", path: "Sources/3-Kernels/CQVKernelsARM", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "QVQuant", path: "Sources/1-Quant/QVQuant", swiftSettings: coreSwiftSettings),
+        .target(name: "QVKernelsMath", path: "Sources/3-Kernels/QVKernelsMath", swiftSettings: coreSwiftSettings),
+        .target(name: "QVKernels", dependencies: ["CQVKernelsARM", "QVKernelsMath", "QVQuant"], path: "Sources/3-Kernels/QVKernels", swiftSettings: coreSwiftSettings),
         // The .qvb verifier (C++) is built by the cross C++ compiler and libzstd comes from the
         // board's C library set; Swift sees their C headers only.
         .systemLibrary(name: "CQVBShim", path: "tools/arm64/CQVBShim"),
-        .systemLibrary(name: "CZstd"),
-        .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd", "QVQuant"], swiftSettings: coreSwiftSettings),
-        .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], swiftSettings: coreSwiftSettings),
-        .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], swiftSettings: coreSwiftSettings),
+        .systemLibrary(name: "CZstd", path: "Sources/2-Format/CZstd"),
+        .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd", "QVQuant"], path: "Sources/2-Format/QVFormat", swiftSettings: coreSwiftSettings),
+        .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], path: "Sources/4-Runtime/QVRuntime", swiftSettings: coreSwiftSettings),
+        .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], path: "Sources/5-Text/QVText", swiftSettings: coreSwiftSettings),
         // The digest driver of tools/arm64-check.sh, entered from C (tools/arm64/main.c).
         .target(name: "QVDigests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText"], path: "tools/arm64/digests",
                 exclude: ["main.swift"], swiftSettings: coreSwiftSettings),
@@ -67,45 +68,45 @@ func hostPackage() -> Package { Package(
     ],
     targets: [
         // C libraries from Debian.
-        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/2-Format/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // OpenBLAS (cblas_sgemm): the FP32 yardstick of `qvc bench --kernels`.
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/Bench/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         // libflatbuffers' C++ Verifier and CRC-32C behind a plain C API.
         .target(
-            name: "CQVBShim",
+            name: "CQVBShim", path: "Sources/2-Format/CQVBShim",
             cxxSettings: [.headerSearchPath("generated"), .unsafeFlags(["-O2"])]
         ),
 
         // The quantization contract: formats and their traits table, the rounding rule and its
         // gradients, field placement. No dependencies.
-        .target(name: "QVQuant", swiftSettings: coreSwiftSettings),
-        .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd", "QVQuant"], swiftSettings: coreSwiftSettings),
+        .target(name: "QVQuant", path: "Sources/1-Quant/QVQuant", swiftSettings: coreSwiftSettings),
+        .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd", "QVQuant"], path: "Sources/2-Format/QVFormat", swiftSettings: coreSwiftSettings),
         // x86-64 CPU feature probing (CPUID/XGETBV) and intrinsic kernels; empty elsewhere.
-        .target(name: "CQVKernelsX86", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CQVKernelsX86", path: "Sources/3-Kernels/CQVKernelsX86", cSettings: [.unsafeFlags(["-O3"])]),
         // ARM64 CPU feature probing and NEON SDOT/UDOT kernels; empty elsewhere.
-        .target(name: "CQVKernelsARM", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CQVKernelsARM", path: "Sources/3-Kernels/CQVKernelsARM", cSettings: [.unsafeFlags(["-O3"])]),
         // Lane-generic inlinable FP32 math, instantiated by each ISA module below.
-        .target(name: "QVKernelsMath", swiftSettings: coreSwiftSettings),
+        .target(name: "QVKernelsMath", path: "Sources/3-Kernels/QVKernelsMath", swiftSettings: coreSwiftSettings),
         // Swift SIMD kernels built for AVX-512 (with VPOPCNTDQ) and for AVX2.
-        .target(name: "QVKernelsAVX512", dependencies: ["CQVKernelsX86", "QVKernelsMath"], swiftSettings: isaSwiftSettings(
+        .target(name: "QVKernelsAVX512", dependencies: ["CQVKernelsX86", "QVKernelsMath"], path: "Sources/3-Kernels/QVKernelsAVX512", swiftSettings: isaSwiftSettings(
             ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512vpopcntdq", "avx2", "fma", "bmi2", "popcnt"])),
-        .target(name: "QVKernelsAVX2", dependencies: ["CQVKernelsX86", "QVKernelsMath"], swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
-        .target(name: "QVKernels", dependencies: ["CQVKernelsX86", "CQVKernelsARM", "QVKernelsMath", "QVKernelsAVX512", "QVKernelsAVX2", "QVQuant"],
+        .target(name: "QVKernelsAVX2", dependencies: ["CQVKernelsX86", "QVKernelsMath"], path: "Sources/3-Kernels/QVKernelsAVX2", swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
+        .target(name: "QVKernels", dependencies: ["CQVKernelsX86", "CQVKernelsARM", "QVKernelsMath", "QVKernelsAVX512", "QVKernelsAVX2", "QVQuant"], path: "Sources/3-Kernels/QVKernels",
                 swiftSettings: coreSwiftSettings, linkerSettings: [.linkedLibrary("m")]),
         // Bench-only (not the runtime core): the instruction-throughput ceilings of `qvc bench --kernels`:
         // FP32 FMA and int8 dot products in C, XOR + popcount in Swift SIMD built per ISA.
-        .target(name: "CQVBenchCeilings", dependencies: ["CQVKernelsX86"], cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "QVBenchCeilingsAVX512", swiftSettings: isaSwiftSettings(
+        .target(name: "CQVBenchCeilings", dependencies: ["CQVKernelsX86"], path: "Sources/Bench/CQVBenchCeilings", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "QVBenchCeilingsAVX512", path: "Sources/Bench/QVBenchCeilingsAVX512", swiftSettings: isaSwiftSettings(
             ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512vpopcntdq", "avx2", "fma", "bmi2", "popcnt"])),
-        .target(name: "QVBenchCeilingsAVX2", swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
-        .target(name: "QVBenchCeilings", dependencies: ["QVKernels", "CQVBenchCeilings", "QVBenchCeilingsAVX512", "QVBenchCeilingsAVX2"]),
-        .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], swiftSettings: coreSwiftSettings),
+        .target(name: "QVBenchCeilingsAVX2", path: "Sources/Bench/QVBenchCeilingsAVX2", swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
+        .target(name: "QVBenchCeilings", dependencies: ["QVKernels", "CQVBenchCeilings", "QVBenchCeilingsAVX512", "QVBenchCeilingsAVX2"], path: "Sources/Bench/QVBenchCeilings"),
+        .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], path: "Sources/4-Runtime/QVRuntime", swiftSettings: coreSwiftSettings),
         // The WordPiece tokenizer and text entry points, above the runtime (Embedded-clean too).
-        .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], swiftSettings: coreSwiftSettings),
-        .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"]),
-        .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"]),
-        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings", "QVBenchCeilings"]),
-        .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVText", "QVCommandLine"]),
+        .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], path: "Sources/5-Text/QVText", swiftSettings: coreSwiftSettings),
+        .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/6-Compiler/QVCompiler"),
+        .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/8-CommandLine/QVCommandLine"),
+        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings", "QVBenchCeilings"], path: "Sources/8-CommandLine/qvc"),
+        .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVText", "QVCommandLine"], path: "Sources/8-CommandLine/qvrun"),
         // Kernel digests for comparing paths and machines (tools/arm64-check.sh).
         .executableTarget(name: "qv-digests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText", "QVFormat"], path: "tools/arm64/digests",
                           exclude: ["EmbeddedEntry.swift"], swiftSettings: coreSwiftSettings),

@@ -51,8 +51,8 @@ QV_EMBEDDED=1 swift build -c release --triple aarch64-none-none-elf --scratch-pa
     -Xcc -I"$work/zstd-include" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 objects="$scratch/aarch64-none-none-elf/release"
 mkdir -p "$work/arm64-obj"
-for source in Sources/CQVBShim/*.cpp; do
-    aarch64-linux-gnu-g++ -std=c++17 -O2 -ISources/CQVBShim/include -ISources/CQVBShim/generated \
+for source in Sources/2-Format/CQVBShim/*.cpp; do
+    aarch64-linux-gnu-g++ -std=c++17 -O2 -ISources/2-Format/CQVBShim/include -ISources/2-Format/CQVBShim/generated \
         -c "$source" -o "$work/arm64-obj/$(basename "$source").o"
 done
 aarch64-linux-gnu-gcc -std=c11 -O2 -c tools/arm64/main.c -o "$work/arm64-obj/main.o"

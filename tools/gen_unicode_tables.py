@@ -15,7 +15,7 @@ generated tables and checks it against the reference on every code point and on 
 so a table that would not reproduce `tokenizers` is never written.
 
 Usage: python3 tools/gen_unicode_tables.py [OUTPUT_DIR]
-(default OUTPUT_DIR: Sources/QVText/Generated next to this script's repository)
+(default OUTPUT_DIR: Sources/5-Text/QVText/Generated next to this script's repository)
 """
 
 import os
@@ -293,7 +293,7 @@ def write_mapping_table(path, type_name, type_doc, mapping, key_doc, value_doc):
 
 def main():
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "Sources", "QVText", "Generated")
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "Sources", "5-Text", "QVText", "Generated")
     os.makedirs(out_dir, exist_ok=True)
     bits, decompositions, lowercase = probe_reference()
     classes = combining_classes(bits)
