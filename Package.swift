@@ -119,7 +119,7 @@ func hostPackage() -> Package { Package(
         .testTarget(name: "QVRuntimeTests", dependencies: ["QVRuntime", "QVFormat", "QVKernels", "CAllocationCounter"]),
         .testTarget(name: "QVTextTests", dependencies: ["QVText", "QVRuntime", "QVFormat", "QVKernels"]),
         .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVText", "QVFormat", "CAllocationCounter"]),
-        .testTarget(name: "QVCommandLineTests", dependencies: ["QVCommandLine", "QVBenchCeilings", "QVKernels"]),
+        .testTarget(name: "QVCommandLineTests", dependencies: ["QVCommandLine", "QVBenchCeilings", "QVKernels", "QVFormat"]),
     ],
     cLanguageStandard: .c11,
     cxxLanguageStandard: .cxx17
