@@ -46,6 +46,9 @@ final class TestGraph {
         return v
     }
 
+    /// Declares `port` a model input as it stands (for tests of ports that don't fit).
+    func declareInput(_ port: QVB.Port) { inputs.append(port) }
+
     /// Declares value `v` a model output.
     func output(_ v: Int, role: QVB.IORole = .tensor) {
         outputs.append(QVB.Port(name: values[v].name, value: v, role: role))
