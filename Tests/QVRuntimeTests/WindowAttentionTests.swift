@@ -44,7 +44,7 @@ import QVKernels
         for i in (window * f)..<(6 * f) { changed[i] = -changed[i] * 2 }
         func context(_ data: [Float]) throws -> [Float] {
             try withInputs(floats: [("q", data), ("k", data), ("v", data)]) { inputs in
-                Array(try InferenceSession(model: model.model).run(inputs: inputs).floats("context")!)
+                try InferenceSession(model: model.model).run(inputs: inputs).copy("context")!
             }
         }
         let a = try context(x), b = try context(changed)

@@ -23,8 +23,9 @@ public struct ModelInput {
     }
 }
 
-/// The outputs of one run, as views into the session's arena: valid until the session runs
-/// again (copy what must outlive that).
+/// The outputs of one run, as views into the session's arena: valid while the session lives and
+/// until it runs again. A view must not outlive this value or the session — read it in the same
+/// scope that keeps the session, or take a copy (`copy(_:)`).
 public struct ModelOutputs {
     /// The session whose arena holds the outputs.
     let session: InferenceSession
@@ -39,6 +40,11 @@ public struct ModelOutputs {
     /// FP32 contents of the first output of `role`, if the model has one.
     public func floats(role: QVB.IORole) -> UnsafeBufferPointer<Float>? {
         session.model.outputs.first { $0.role == role && $0.elements == .floats }.map { session.floats($0, tokens: tokens) }
+    }
+
+    /// A copy of the FP32 output named `name` that outlives the run and the session.
+    public func copy(_ name: String) -> [Float]? {
+        withExtendedLifetime(session) { floats(name).map(Array.init) }
     }
 
     /// The codes of the codes output named `name`, unpacked to rows × features in logical order

@@ -79,13 +79,25 @@ struct LinearStep: OpStep {
         }
     }
 
+    /// Output columns below which an integer layer may split its rows across the workers: the
+    /// columns are then too few to split, so each row task prepares its own rows' activations
+    /// in its worker region.
+    static let rowSplitColumns = 4 * columnGranule
+
     /// Scratch for `tokens` tokens on `path`: none for FP32 weights; for codes, the activations
-    /// prepared once (shared) and one multiply region per column task.
+    /// prepared once (shared) and one multiply region per column task — plus, for a layer with
+    /// fewer than `rowSplitColumns` outputs, room in each worker region to prepare its rows.
     func scratch(tokens: Int, path: KernelPath) -> StepScratch {
-        guard case .codes(let w, _) = weights, let inputFormat else { return StepScratch() }
-        let sizes = IntegerGemmScratch(activations: inputFormat, weights: w.format, rows: rowCount.rows(tokens: tokens),
-                                       columns: outFeatures, depth: inFeatures, endsInCodes: codesOutput != nil, path: path)
-        return StepScratch(shared: sizes.preparedBytes, perWorker: sizes.multiplyBytes)
+        guard let sizes = integerScratch(tokens: tokens, path: path) else { return StepScratch() }
+        let rowTask = outFeatures < Self.rowSplitColumns ? align64(sizes.preparedBytes) : 0
+        return StepScratch(shared: sizes.preparedBytes, perWorker: align64(sizes.multiplyBytes) + rowTask)
+    }
+
+    /// The integer GEMM's scratch sizes for all rows at `tokens` tokens, nil for FP32 weights.
+    private func integerScratch(tokens: Int, path: KernelPath) -> IntegerGemmScratch? {
+        guard case .codes(let w, _) = weights, let inputFormat else { return nil }
+        return IntegerGemmScratch(activations: inputFormat, weights: w.format, rows: rowCount.rows(tokens: tokens),
+                                  columns: outFeatures, depth: inFeatures, endsInCodes: codesOutput != nil, path: path)
     }
 
     /// Bytes of this layer's 2-bit weights regrouped for `path`'s kernel (0 where it doesn't regroup).
@@ -103,17 +115,27 @@ struct LinearStep: OpStep {
     /// Runs the product, split by output columns across the workers when it is large enough:
     /// integer activations are prepared once in the shared scratch, then each task multiplies
     /// them by the rows `columns` of W into the same columns of the output, in its own scratch.
-    /// An FP32 layer with too few columns to split (e.g. 96 outputs over 3136 rows of an image
-    /// model) splits its rows instead.
+    /// A layer with too few columns to split (e.g. 96 outputs over 3136 rows of an image model in
+    /// FP32, or a narrow integer layer) splits its rows instead.
     func run(_ c: StepContext) throws(RuntimeError) {
         let rows = c.rows(output), work = rows * outFeatures * inFeatures
         let tasks = c.parallel.columnTasks(columns: outFeatures, work: work)
-        if case .float = weights, tasks < c.parallel.workers {
-            let rowTasks = c.parallel.rowTasks(rows: rows, work: work)
-            if rowTasks > tasks {
+        let rowTasks = tasks < c.parallel.workers ? c.parallel.rowTasks(rows: rows, work: work) : 1
+        if rowTasks > tasks {
+            switch weights {
+            case .float:
                 return c.parallel.forEach(rowTasks) { task in
                     runFloat(c, rows: ParallelFor.range(task: task, of: rowTasks, count: rows))
                 }
+            case .codes where outFeatures < Self.rowSplitColumns:
+                do {
+                    return try c.parallel.forEach(rowTasks) { task throws(KernelError) in
+                        try runIntegerRows(c, ParallelFor.range(task: task, of: rowTasks, count: rows), scratch: c.scratch(task: task))
+                    }
+                } catch {
+                    throw RuntimeError(.invalidGraph, "linear: \(error)")
+                }
+            case .codes: break
             }
         }
         do {
@@ -176,5 +198,28 @@ struct LinearStep: OpStep {
         floatPanelGemm(a: c.floats(input) + rows.lowerBound * inFeatures, lda: inFeatures, b: w,
                        m: rows.count, n: outFeatures, k: inFeatures, epilogue: epilogue,
                        output: c.floats(output) + first, outputStride: outFeatures, path: c.path)
+    }
+
+    /// Rows `rows` of an integer layer's product, every output column: the rows' activations
+    /// prepared in this worker's region after its multiply scratch, then one multiply.
+    private func runIntegerRows(_ c: StepContext, _ rows: Range<Int>, scratch: UnsafeMutableRawPointer) throws(KernelError) {
+        guard case .codes(let w, let scale) = weights, let sizes = integerScratch(tokens: c.tokens, path: c.path),
+              !rows.isEmpty else { return }
+        let all = c.codes(input).readOnly
+        let a = PackedMatrix(base: all.base + rows.lowerBound * all.rowStride, rows: rows.count, columns: all.columns,
+                             rowStride: all.rowStride, format: all.format)
+        let multiplyBytes = align64(sizes.multiplyBytes)
+        let prepared = try prepareActivations(a, weights: w.format, path: c.path, scratch: scratch + multiplyBytes,
+                                              scratchBytes: c.scratchStride - multiplyBytes)
+        if let codesOutput {
+            return try integerGemm(prepared, w, regrouped: c.regrouped?.fromRow(0), thresholds: codesOutput.thresholds,
+                                   output: codesOutput.output(c, columnOrigin: 0, firstRow: rows.lowerBound),
+                                   scratch: scratch, scratchBytes: multiplyBytes)
+        }
+        let first = rows.lowerBound * outFeatures
+        let epilogue = Epilogue(scale: .perColumn(scale.floats), bias: bias.floats, activation: activation,
+                                residual: residual.map { UnsafePointer(c.floats($0)) + first }, residualStride: outFeatures)
+        try integerGemm(prepared, w, regrouped: c.regrouped?.fromRow(0), epilogue: epilogue,
+                        output: c.floats(output) + first, outputStride: outFeatures, scratch: scratch, scratchBytes: multiplyBytes)
     }
 }
