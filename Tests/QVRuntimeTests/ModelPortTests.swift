@@ -25,9 +25,9 @@ import QVKernels
         g.output(y)
         g.declareInput(QVB.Port(name: "x", value: x, role: .tokenIds))
         #expect { try g.load() } throws: { ($0 as? RuntimeError)?.message.contains("does not fit") == true }
-        // A bound beyond what any arena plan may take.
-        #expect { try Self.pooling(maxTokens: QVModel.tokenLimit + 1).load() } throws: {
-            ($0 as? RuntimeError)?.message.contains("plans for") == true
+        // A token bound beyond what the format allows is refused by the writer (and the reader).
+        #expect { try Self.pooling(maxTokens: (1 << 16) + 1).load() } throws: {
+            ($0 as? QVBError)?.message.contains("max_tokens 65537 is outside") == true
         }
     }
 

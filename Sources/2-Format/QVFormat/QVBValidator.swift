@@ -9,6 +9,10 @@ struct QVBInconsistency: Error {
 /// tensor, sane attributes. The writer applies them before writing, the reader after reading,
 /// so every file qv writes is one qv reads, and a file that passes cannot make the runtime trap.
 struct QVBValidator {
+    /// Largest token bound (and attention group) a model may declare, so sizes planned from it
+    /// stay far from overflow.
+    static let maxTokens = 1 << 16
+
     /// The model to check.
     let model: QVB.Model
     /// Uncompressed byte count of each section.
@@ -157,9 +161,9 @@ struct QVBValidator {
                 throw QVBInconsistency("\(place) has an epsilon that is negative or not finite")
             }
         case .attention(let heads, let scoreScale, let probs, let groupRows):
-            guard heads >= 1, scoreScale.isFinite, groupRows >= 0 else {
-                throw QVBInconsistency("\(place) has \(heads) heads or a score scale that is not finite; "
-                                       + "it needs at least 1 head and a finite scale")
+            guard heads >= 1, scoreScale.isFinite, (0...QVBValidator.maxTokens).contains(groupRows) else {
+                throw QVBInconsistency("\(place) has \(heads) heads, score scale \(scoreScale) and \(groupRows) group rows; "
+                                       + "it needs at least 1 head, a finite scale and 0...\(QVBValidator.maxTokens) group rows")
             }
             if let probs {
                 guard probs.scheme == .unsignedOffset, probs.format != nil, probs.axis == -1,
@@ -188,7 +192,9 @@ struct QVBValidator {
         for port in model.outputs where inputValues.contains(port.value) {
             throw QVBInconsistency("model output '\(port.name)' is value \(port.value), which is also an input")
         }
-        guard model.maxTokens >= 0 else { throw QVBInconsistency("max_tokens \(model.maxTokens) is negative") }
+        guard (0...QVBValidator.maxTokens).contains(model.maxTokens) else {
+            throw QVBInconsistency("max_tokens \(model.maxTokens) is outside 0...\(QVBValidator.maxTokens)")
+        }
     }
 
     private func check(_ ports: [QVB.Port], side: String, roles: Set<QVB.IORole>) throws(QVBInconsistency) {

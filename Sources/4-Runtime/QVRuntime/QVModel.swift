@@ -48,19 +48,15 @@ public final class QVModel {
         for case .embedding(let e) in steps { limit = min(limit, e.position.rows) }
         if usesTokens {
             guard limit >= 2 else { throw RuntimeError(.invalidGraph, "the model accepts fewer than 2 tokens; recompile it with qvc") }
-            guard limit <= QVModel.tokenLimit else {
-                throw RuntimeError(.invalidGraph, "the model plans for \(limit) tokens, over this qvrun's \(QVModel.tokenLimit); recompile it with qvc")
-            }
             guard inputs.contains(where: { $0.rowCount == .tokens }) else {
                 throw RuntimeError(.invalidGraph, "values have a tokens dimension but no input sets the token count; recompile it with qvc")
             }
         }
+        for case .attention(let a) in steps where a.rowCount == .tokens && a.groupRows > limit {
+            throw RuntimeError(.invalidGraph, "attention groups of \(a.groupRows) rows exceed the \(limit) tokens the model takes; recompile it with qvc")
+        }
         maxTokens = limit
     }
-
-    /// Longest token sequence any model may plan for (keeps a file's bound from overflowing the
-    /// arena plan).
-    public static let tokenLimit = 1 << 16
 
     /// The input named `name`, if the model has one.
     public func input(named name: String) -> ModelPort? { inputs.first { $0.name == name } }

@@ -66,10 +66,7 @@ extension ValueLayout {
             }
             // A transposed value of shape [groups…, groupRows, features] holds each group of rows
             // transposed on its own (windowed attention's v); [rows, features] is one group.
-            let groupRows = v.shape.count >= 3 ? v.shape[v.shape.count - 2] : 0
-            guard groupRows >= 0, groupRows == 0 || rows != .tokens else {
-                throw bad("per-group transposed codes need fixed rows, have shape \(v.shape)")
-            }
+            let groupRows = v.layout == .headMajorTransposed && v.shape.count >= 3 && rows != .tokens ? v.shape[v.shape.count - 2] : 0
             let arrangement: CodesArrangement = v.layout == .headMajor
                 ? .headMajor(heads: heads) : .headMajorTransposed(heads: heads, groupRows: groupRows)
             elements = .codes(features: features, quantizer: quantizer, arrangement: arrangement)

@@ -5,13 +5,14 @@ extension AttentionStep {
     /// softmax, then naive sums for the context — FP32, or integer codes in logical order with the
     /// probabilities quantized by `Quantizer.code`; every softmax row, [head][query][key], goes to
     /// the probabilities output when the op has one.
-    func reference(_ state: inout ReferenceState) {
+    func reference(_ state: inout ReferenceState) throws(RuntimeError) {
         let rows = state.rows(q), m = rowsPerGroup(rows), f = features, d = headDim
+        try checkGroups(rows: rows)
         let values = state.values, codes = state.codes
         let bias = mask.map { codes[$0].map { $0 != 0 ? Float(0) : -Float.infinity } }
         var out = [Float](repeating: 0, count: rows * f), probabilities: [Float] = []
         var scores = [Float](repeating: 0, count: m)
-        for group in 0..<(m > 0 ? rows / m : 0) {
+        for group in 0..<(rows / m) {
             let first = group * m
             for h in 0..<heads {
                 for i in first..<(first + m) {

@@ -6,9 +6,7 @@ extension AttentionStep {
     /// worker works in its own scratch region and writes only its units' output rows and columns.
     func run(_ c: StepContext) throws(RuntimeError) {
         let rows = c.rows(q), m = rowsPerGroup(rows)
-        guard m > 0, rows % m == 0 else {
-            throw RuntimeError(.invalidInput, "attention: \(rows) rows don't split into groups of \(m)")
-        }
+        try checkGroups(rows: rows)
         let units = rows / m * heads, tasks = min(c.parallel.workers, units)
         do {
             try c.parallel.forEach(tasks) { task throws(KernelError) in
@@ -65,6 +63,14 @@ extension AttentionStep {
                                     scratch: multiplyScratch, scratchBytes: gemm.multiply)
                 }
             }
+        }
+    }
+
+    /// Throws unless `rows` rows split into whole groups.
+    func checkGroups(rows: Int) throws(RuntimeError) {
+        let m = rowsPerGroup(rows)
+        guard m > 0, rows % m == 0 else {
+            throw RuntimeError(.invalidInput, "attention: \(rows) rows don't split into groups of \(m)")
         }
     }
 

@@ -70,8 +70,9 @@ struct AttentionStep: OpStep {
         self.scoreScale = scoreScale
         probabilities = b.op.outputs.count == 2 ? b.output(1) : nil
         if let p = probabilities {
-            guard b.layouts[p].elements == .floatTokenSquares(groups: heads), b.layouts[q].floatColumns != nil, groupRows == 0 else {
-                throw b.error("second output '\(b.layouts[p].name)' must be FP32 probabilities [\(heads), -1, -1] of an FP32 attention")
+            guard b.layouts[p].elements == .floatTokenSquares(groups: heads), b.layouts[q].floatColumns != nil, groupRows == 0,
+                  b.layouts[q].rows == .tokens else {
+                throw b.error("second output '\(b.layouts[p].name)' must be FP32 probabilities [\(heads), -1, -1] of an FP32 attention over token rows")
             }
         }
         if let mask {

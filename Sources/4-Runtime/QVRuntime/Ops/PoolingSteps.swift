@@ -10,6 +10,7 @@ struct MeanPoolStep: OpStep {
         width = try b.expectFloat(input, role: "input")
         try b.expectFloat(output, columns: width, role: "output")
         try b.expectTokenInt32(mask, role: "mask")
+        try b.expectSameRows(input, mask)
         guard b.layouts[output].rows == .fixed(1) else { throw b.error("output must have one row") }
     }
 
