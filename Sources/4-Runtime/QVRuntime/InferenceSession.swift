@@ -3,7 +3,7 @@ import QVKernels
 
 /// A value's contents as an observer sees them after the step that wrote it.
 public enum ValueSnapshot {
-    /// FP32 contents, rows × features.
+    /// FP32 contents in row-major order (rows × features; `[groups, tokens, tokens]` for probabilities).
     case floats(UnsafeBufferPointer<Float>)
     /// Int32 contents (ids, types, mask).
     case int32s(UnsafeBufferPointer<Int32>)
@@ -89,7 +89,7 @@ public final class InferenceSession {
         let tokens = try model.tokenCount(given)
         let c = context(step: 0, tokens: tokens)
         for port in model.inputs {
-            try write(model.data(for: port, in: given), to: port, tokens: tokens, c)
+            write(try port.contents(in: given, tokens: tokens), to: port, tokens: tokens, c)
         }
         let ops = model.metadata.ops
         for (i, step) in model.steps.enumerated() {
@@ -100,19 +100,14 @@ public final class InferenceSession {
         return ModelOutputs(session: self, tokens: tokens)
     }
 
-    /// Copies `data` into input `port`'s arena place, or its role's default when not given.
-    private func write(_ data: ModelInput.Data?, to port: ModelPort, tokens: Int, _ c: StepContext) throws(RuntimeError) {
+    /// Copies input `port`'s contents for this run into its arena place.
+    private func write(_ contents: ModelPort.Contents, to port: ModelPort, tokens: Int, _ c: StepContext) {
         let count = port.count(tokens: tokens)
-        switch (data, port.elements) {
-        case (.int32s(let values)?, .int32PerToken):
-            c.int32s(port.value).update(from: values.baseAddress!, count: count)
-        case (nil, .int32PerToken) where port.defaultInt32 != nil:
-            c.int32s(port.value).update(repeating: port.defaultInt32!, count: count)
-        case (.floats(let values)?, .floats):
-            guard values.count == count else { throw port.miscounted(values.count, tokens: tokens) }
-            if count > 0 { c.floats(port.value).update(from: values.baseAddress!, count: count) }
-        case (nil, _): throw port.missing
-        default: throw port.mistyped
+        guard count > 0 else { return }
+        switch contents {
+        case .int32s(let values): c.int32s(port.value).update(from: values.baseAddress!, count: count)
+        case .repeated(let value): c.int32s(port.value).update(repeating: value, count: count)
+        case .floats(let values): c.floats(port.value).update(from: values.baseAddress!, count: count)
         }
     }
 

@@ -23,6 +23,32 @@ public struct ModelInput {
     }
 }
 
+extension ModelPort {
+    /// What a run puts into an input's place.
+    enum Contents {
+        /// The host's Int32 values.
+        case int32s(UnsafeBufferPointer<Int32>)
+        /// The role's default value in every element.
+        case repeated(Int32)
+        /// The host's FP32 values.
+        case floats(UnsafeBufferPointer<Float>)
+    }
+
+    /// The contents of this input for a run of `tokens` tokens: what `given` holds for it (of the
+    /// right kind and count), else the role's default; throws for a required input not given.
+    func contents(in given: [ModelInput], tokens: Int) throws(RuntimeError) -> Contents {
+        switch (given.first { $0.name == name }?.data, elements) {
+        case (.int32s(let values)?, .int32PerToken): return .int32s(values)
+        case (nil, .int32PerToken) where defaultInt32 != nil: return .repeated(defaultInt32!)
+        case (.floats(let values)?, .floats):
+            guard values.count == count(tokens: tokens) else { throw miscounted(values.count, tokens: tokens) }
+            return .floats(values)
+        case (nil, _): throw missing
+        default: throw mistyped
+        }
+    }
+}
+
 /// The outputs of one run, as views into the session's arena: valid while the session lives and
 /// until it runs again. A view must not outlive this value or the session — read it in the same
 /// scope that keeps the session, or take a copy (`copy(_:)`).
@@ -54,8 +80,9 @@ public struct ModelOutputs {
     }
 }
 
-/// The outputs of one text-model inference, copied out of the arena.
-public struct ModelOutput: Sendable {
+/// The outputs of one text-model inference (`run(ids:)`, `run(text:tokenizer:)`), copied out of
+/// the arena: the ids it ran on, its embedding and its logits.
+public struct TextOutput: Sendable {
     /// Token ids the model ran on.
     public var ids: [Int32]
     /// Pooled (and, where the model says so, normalised) sentence embedding.
@@ -80,14 +107,14 @@ public struct ModelOutput: Sendable {
 extension InferenceSession {
     /// Runs a text model on `ids` (token types 0, every token attended), calling `observer`, if
     /// given, with every value each step writes, and copies out its embedding and logits.
-    public func run(ids: [Int32], observer: ValueObserver? = nil) throws(RuntimeError) -> ModelOutput {
+    public func run(ids: [Int32], observer: ValueObserver? = nil) throws(RuntimeError) -> TextOutput {
         guard let port = model.input(role: .tokenIds) else {
             throw RuntimeError(.invalidInput, "the model takes no token ids; run it with run(inputs:)")
         }
         let outputs = try ids.withUnsafeBufferPointer { buffer throws(RuntimeError) in
             try run(inputs: [ModelInput(name: port.name, data: .int32s(buffer))], observer: observer)
         }
-        return ModelOutput(ids: ids, embedding: outputs.floats(role: .embedding).map(Array.init),
+        return TextOutput(ids: ids, embedding: outputs.floats(role: .embedding).map(Array.init),
                            logits: outputs.floats(role: .logits).map(Array.init))
     }
 }

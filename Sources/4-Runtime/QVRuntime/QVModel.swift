@@ -58,17 +58,8 @@ public final class QVModel {
         maxTokens = limit
     }
 
-    /// The input named `name`, if the model has one.
-    public func input(named name: String) -> ModelPort? { inputs.first { $0.name == name } }
     /// The first input of `role`, if the model has one.
     public func input(role: QVB.IORole) -> ModelPort? { inputs.first { $0.role == role } }
-    /// The first output of `role`, if the model has one.
-    public func output(role: QVB.IORole) -> ModelPort? { outputs.first { $0.role == role } }
-
-    /// The data given for `port`, if any.
-    func data(for port: ModelPort, in given: [ModelInput]) -> ModelInput.Data? {
-        given.first { $0.name == port.name }?.data
-    }
 
     /// The token count the given inputs set (every input with a tokens dimension must agree),
     /// checked against `maxTokens`; 0 for a model without a tokens dimension.

@@ -28,7 +28,7 @@ extension QVModel {
 
 extension InferenceSession {
     /// Tokenizes `text` with `tokenizer` (the model's own: `model.tokenizer()`) and runs the model on it.
-    public func run(text: String, tokenizer: WordPieceTokenizer) throws(RuntimeError) -> ModelOutput {
+    public func run(text: String, tokenizer: WordPieceTokenizer) throws(RuntimeError) -> TextOutput {
         try run(ids: tokenizer.encode(text))
     }
 }

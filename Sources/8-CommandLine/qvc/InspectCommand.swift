@@ -2,8 +2,8 @@ import Foundation
 import QVCommandLine
 import QVFormat
 
-/// `qvc inspect FILE.qvb [--json]`: producer, configuration, sections, tensors, ops, and the
-/// bytes the linear-layer weights take against their FP32 size.
+/// `qvc inspect FILE.qvb [--json]`: producer, configuration, named inputs and outputs, sections,
+/// tensors, ops, and the bytes the linear-layer weights take against their FP32 size.
 func inspectCommand(_ words: [String]) throws(CommandLineError) {
     let args = try Arguments(words, valued: [], switches: ["--json"])
     guard args.positional.count == 1 else { throw .usage("inspect takes one .qvb file") }
@@ -65,7 +65,11 @@ func inspectCommand(_ words: [String]) throws(CommandLineError) {
         let shape = t.shape.map(String.init).joined(separator: "x")
         print("  \(t.name.padding(toLength: 58, withPad: " ", startingAt: 0)) \("\(t.type)".leftPadded(4)) \(String(bitsOf[t.type] ?? 0).leftPadded(2))-bit \(shape.leftPadded(11)) \(String(t.size).leftPadded(10)) B")
     }
-    print(String(format: "linear weights: %d bytes vs %d FP32 bytes (1/%.2f)", linearBytes, linearFP32, ratio))
+    if linearBytes > 0 {
+        print(String(format: "linear weights: %d bytes vs %d FP32 bytes (1/%.2f)", linearBytes, linearFP32, ratio))
+    } else {
+        print("linear weights: none")
+    }
 }
 
 extension QVB.OpAttributes {

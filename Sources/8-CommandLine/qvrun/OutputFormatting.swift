@@ -2,7 +2,7 @@ import QVCommandLine
 import QVRuntime
 
 /// One input's result as a JSON object: ids, and the embedding or logits/probs/label.
-func outputJSON(text: String, _ o: ModelOutput, labels: [String], milliseconds: Double) -> JSONValue {
+func outputJSON(text: String, _ o: TextOutput, labels: [String], milliseconds: Double) -> JSONValue {
     var fields: [(String, JSONValue)] = [("text", .string(text)), ("ids", .array(o.ids.map { .int(Int($0)) }))]
     if let e = o.embedding { fields.append(("embedding", .array(e.map { .float($0) }))) }
     if let logits = o.logits, let probs = o.probabilities, let k = o.predictedClass {
@@ -15,7 +15,7 @@ func outputJSON(text: String, _ o: ModelOutput, labels: [String], milliseconds: 
 }
 
 /// One input's result for a person: the text, token count, a glimpse of the output, latency.
-func outputSummary(text: String, _ o: ModelOutput, labels: [String], milliseconds: Double) -> String {
+func outputSummary(text: String, _ o: TextOutput, labels: [String], milliseconds: Double) -> String {
     let shown = text.count > 60 ? String(text.prefix(57)) + "..." : text
     var line = "\"\(shown)\"  \(o.ids.count) tokens"
     if let e = o.embedding {

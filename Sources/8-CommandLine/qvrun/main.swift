@@ -30,7 +30,7 @@ runCommand(program: "qvrun") { () throws(CommandLineError) in
     var embeddings: [[Float]] = []
     for text in texts {
         let t0 = monotonicMilliseconds()
-        let output: ModelOutput
+        let output: TextOutput
         do throws(RuntimeError) { output = try session.run(text: text, tokenizer: tokenizer) } catch { throw CommandLineError(error.message) }
         let ms = monotonicMilliseconds() - t0
         if args.has("--json") {

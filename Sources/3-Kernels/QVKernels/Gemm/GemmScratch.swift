@@ -43,7 +43,7 @@ struct ScratchParts {
     }
 
     /// Bytes of the whole region.
-    var total: Int { scratchAlign64(first) + scratchAlign64(second) + scratchAlign64(third) }
+    var total: Int { align64(first) + align64(second) + align64(third) }
 }
 
 /// Hands out the parts of a scratch region in order.
@@ -54,14 +54,17 @@ struct ScratchCarver {
 
     /// The next part, of `bytes` bytes (64-byte aligned).
     mutating func take(_ bytes: Int) -> UnsafeMutableRawPointer {
-        defer { next += scratchAlign64(bytes) }
+        defer { next += align64(bytes) }
         return next
     }
 }
 
 /// `bytes` rounded up to a multiple of 64.
 @inline(__always)
-func scratchAlign64(_ bytes: Int) -> Int { (bytes + 63) & ~63 }
+/// `bytes` rounded up to a multiple of 64: every scratch region, arena block and section offset
+/// starts on a cache line.
+@inlinable
+public func align64(_ bytes: Int) -> Int { (bytes + 63) & ~63 }
 
 /// Why `bytes` of scratch at `base` can't hold `needed` bytes, if they can't.
 func scratchError(_ base: UnsafeMutableRawPointer, bytes: Int, needed: Int, role: String) -> KernelError? {

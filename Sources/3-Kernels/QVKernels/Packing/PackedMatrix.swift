@@ -1,7 +1,7 @@
 /// Row-packed matrices of quantization codes: the layout every integer kernel reads.
 ///
 /// Row `r` starts at `base + r * rowStride`; inside a row, fields sit as QVQuant's field
-/// placement defines (Sources/QVQuant/FieldPlacement.swift), padding included. Kernels never
+/// placement defines (Sources/1-Quant/QVQuant/FieldPlacement.swift), padding included. Kernels never
 /// read padding fields as data.
 
 /// A read-only view of `rows` packed rows of `columns` codes each.
@@ -24,6 +24,11 @@ public struct PackedMatrix {
         self.columns = columns
         self.rowStride = rowStride
         self.format = format
+    }
+
+    /// Rows `range` (inside `0..<rows`), in place.
+    public func rows(_ range: Range<Int>) -> PackedMatrix {
+        PackedMatrix(base: base + range.lowerBound * rowStride, rows: range.count, columns: columns, rowStride: rowStride, format: format)
     }
 
     /// The stored field of element (`row`, `column`); both must be in range.
@@ -71,6 +76,12 @@ public struct MutablePackedMatrix {
         self.columns = columns
         self.rowStride = rowStride
         self.format = format
+    }
+
+    /// Rows `range` (inside `0..<rows`), in place.
+    public func rows(_ range: Range<Int>) -> MutablePackedMatrix {
+        MutablePackedMatrix(base: base + range.lowerBound * rowStride, rows: range.count, columns: columns, rowStride: rowStride,
+                            format: format)
     }
 
     /// The same rows, read-only.

@@ -1,3 +1,5 @@
+import QVKernels
+
 /// Where each activation value lives in one arena allocation, planned once from the values'
 /// lifetimes for the longest sequence the model accepts, so inference allocates nothing.
 struct ArenaPlan {
@@ -42,6 +44,6 @@ struct ArenaPlan {
         }
         offsets = Array(result[0..<valueBlocks.count])
         scratchOffsets = Array(result[valueBlocks.count...]).map { max($0, 0) }
-        byteCount = (total + 63) & ~63
+        byteCount = align64(total)
     }
 }

@@ -59,6 +59,3 @@ struct StepContext {
     }
 }
 
-/// Rounds a byte count up to a multiple of 64.
-@inline(__always)
-func align64(_ n: Int) -> Int { (n + 63) & ~63 }

@@ -4,7 +4,7 @@ import QVKernels
 enum RowCount: Equatable {
     /// One row per token (a dimension of -1 in the file).
     case tokens
-    /// A fixed number of rows (pooled outputs).
+    /// A fixed number of rows (pooled outputs, image models' values).
     case fixed(Int)
 
     func rows(tokens: Int) -> Int {
@@ -70,7 +70,7 @@ struct ValueLayout {
                 raw = (g > 0 ? r / g : 0) * features * packedRowStride(columns: g, format: quantizer.format)
             }
         }
-        return (raw + 63) & ~63
+        return align64(raw)
     }
 
     /// Float columns, if this is an FP32 value.

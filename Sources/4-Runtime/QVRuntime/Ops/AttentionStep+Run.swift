@@ -44,8 +44,9 @@ extension AttentionStep {
                 let probsStride = packedRowStride(columns: m, format: probs.format)
                 let gemm = gemmScratch(rows: m, path: c.path)
                 let preparedScratch = rest + align64(m * probsStride), multiplyScratch = preparedScratch + gemm.prepared
-                let kh = Self.rows(c.codes(k, head: h), from: first, count: m), vh = c.codes(v, head: h, group: group).readOnly
-                let qh = try prepareActivations(Self.rows(c.codes(q, head: h), from: first, count: m), weights: kh.format,
+                let window = first..<(first + m)
+                let kh = c.codes(k, head: h).readOnly.rows(window), vh = c.codes(v, head: h, group: group).readOnly
+                let qh = try prepareActivations(c.codes(q, head: h).readOnly.rows(window), weights: kh.format,
                                                 path: c.path, scratch: preparedScratch, scratchBytes: gemm.prepared)
                 try integerGemm(qh, kh, epilogue: Epilogue(scale: .scalar(qkScale), bias: bias),
                                 output: scores, outputStride: m, scratch: multiplyScratch, scratchBytes: gemm.multiply)
@@ -72,11 +73,6 @@ extension AttentionStep {
         guard m > 0, rows % m == 0 else {
             throw RuntimeError(.invalidInput, "attention: \(rows) rows don't split into groups of \(m)")
         }
-    }
-
-    /// Rows `first ..< first + count` of packed rows `m`, read-only.
-    private static func rows(_ m: MutablePackedMatrix, from first: Int, count: Int) -> PackedMatrix {
-        PackedMatrix(base: m.base + first * m.rowStride, rows: count, columns: m.columns, rowStride: m.rowStride, format: m.format)
     }
 
     /// One head's v (`m` rows × head width, rows `features` apart) as panels: in place when the

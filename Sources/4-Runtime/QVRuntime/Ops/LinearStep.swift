@@ -162,8 +162,7 @@ struct LinearStep: OpStep {
         guard !columns.isEmpty else { return }
         let n0 = columns.lowerBound
         if let codesOutput, case .codes(let w, _) = weights, let prepared {
-            let slice = PackedMatrix(base: w.base + n0 * w.rowStride, rows: columns.count, columns: w.columns,
-                                     rowStride: w.rowStride, format: w.format)
+            let slice = w.rows(columns)
             return try integerGemm(prepared, slice, regrouped: c.regrouped?.fromRow(n0),
                                    thresholds: codesOutput.thresholds.fromColumn(n0),
                                    output: codesOutput.output(c, columnOrigin: n0), scratch: scratch,
@@ -182,8 +181,7 @@ struct LinearStep: OpStep {
             guard let prepared else { return }
             let epilogue = Epilogue(scale: .perColumn(scale.floats + n0), bias: bias.floats + n0, activation: activation,
                                     residual: res, residualStride: outFeatures)
-            let slice = PackedMatrix(base: w.base + n0 * w.rowStride, rows: columns.count, columns: w.columns,
-                                     rowStride: w.rowStride, format: w.format)
+            let slice = w.rows(columns)
             try integerGemm(prepared, slice, regrouped: c.regrouped?.fromRow(n0), epilogue: epilogue,
                             output: out, outputStride: outFeatures, scratch: scratch, scratchBytes: c.scratchStride)
         }
@@ -205,9 +203,7 @@ struct LinearStep: OpStep {
     private func runIntegerRows(_ c: StepContext, _ rows: Range<Int>, scratch: UnsafeMutableRawPointer) throws(KernelError) {
         guard case .codes(let w, let scale) = weights, let sizes = integerScratch(tokens: c.tokens, path: c.path),
               !rows.isEmpty else { return }
-        let all = c.codes(input).readOnly
-        let a = PackedMatrix(base: all.base + rows.lowerBound * all.rowStride, rows: rows.count, columns: all.columns,
-                             rowStride: all.rowStride, format: all.format)
+        let a = c.codes(input).readOnly.rows(rows)
         let multiplyBytes = align64(sizes.multiplyBytes)
         let prepared = try prepareActivations(a, weights: w.format, path: c.path, scratch: scratch + multiplyBytes,
                                               scratchBytes: c.scratchStride - multiplyBytes)

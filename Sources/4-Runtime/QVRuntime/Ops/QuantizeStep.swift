@@ -56,11 +56,8 @@ struct QuantizeStep: OpStep {
 
     /// Rows `range` of a row-major output.
     private func quantize(_ c: StepContext, rows range: Range<Int>) {
-        var codes = c.codes(output)
-        codes.base += range.lowerBound * codes.rowStride
-        codes.rows = range.count
         quantizeRows(c.floats(input) + range.lowerBound * features, sourceStride: features, quantizer: quantizer,
-                     into: codes, path: c.path)
+                     into: c.codes(output).rows(range), path: c.path)
     }
 
     /// Head `head` of a per-head output; a transposed one goes through `scratch` (the head's

@@ -35,15 +35,10 @@ public struct ReferenceExecutor {
         let n = try model.tokenCount(given)
         var state = ReferenceState(layouts: model.layouts, tokens: n)
         for port in model.inputs {
-            switch (model.data(for: port, in: given), port.elements) {
-            case (.int32s(let x)?, .int32PerToken): state.codes[port.value] = Array(x)
-            case (nil, .int32PerToken) where port.defaultInt32 != nil:
-                state.codes[port.value] = [Int32](repeating: port.defaultInt32!, count: n)
-            case (.floats(let x)?, .floats):
-                guard x.count == port.count(tokens: n) else { throw port.miscounted(x.count, tokens: n) }
-                state.values[port.value] = Array(x)
-            case (nil, _): throw port.missing
-            default: throw port.mistyped
+            switch try port.contents(in: given, tokens: n) {
+            case .int32s(let x): state.codes[port.value] = Array(x)
+            case .repeated(let value): state.codes[port.value] = [Int32](repeating: value, count: n)
+            case .floats(let x): state.values[port.value] = Array(x)
             }
         }
         let phase = ReferencePhase(state)
@@ -60,7 +55,7 @@ public struct ReferenceExecutor {
     }
 
     /// Runs a text model on `ids` like `InferenceSession.run(ids:observer:)`.
-    public func run(ids: [Int32], observer: ValueObserver? = nil) throws(RuntimeError) -> ModelOutput {
+    public func run(ids: [Int32], observer: ValueObserver? = nil) throws(RuntimeError) -> TextOutput {
         guard let port = model.input(role: .tokenIds) else {
             throw RuntimeError(.invalidInput, "the model takes no token ids; run it with run(inputs:)")
         }
@@ -68,6 +63,6 @@ public struct ReferenceExecutor {
             try run(inputs: [ModelInput(name: port.name, data: .int32s(buffer))], observer: observer)
         }
         func output(_ role: QVB.IORole) -> [Float]? { model.outputs.firstIndex { $0.role == role }.flatMap { outputs[$0].floats } }
-        return ModelOutput(ids: ids, embedding: output(.embedding), logits: output(.logits))
+        return TextOutput(ids: ids, embedding: output(.embedding), logits: output(.logits))
     }
 }

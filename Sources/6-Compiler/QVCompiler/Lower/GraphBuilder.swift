@@ -22,7 +22,7 @@ final class GraphBuilder {
         let s = sections.count - 1
         let offset = sections[s].bytes.count
         sections[s].bytes += bytes
-        let padded = (sections[s].bytes.count + 63) & ~63
+        let padded = align64(sections[s].bytes.count)
         sections[s].bytes += [UInt8](repeating: 0, count: padded - sections[s].bytes.count)
         tensors.append(QVB.Tensor(name: name, type: type, shape: shape, quant: quant, rowStride: rowStride,
                                   section: s, offset: offset, size: bytes.count, layout: layout))
