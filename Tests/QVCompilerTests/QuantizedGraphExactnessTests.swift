@@ -19,34 +19,52 @@ import QVText
     @Test(arguments: [Precision.w1a1, .w2a2, .w8a8], KernelPath.supported.filter { $0 != .scalar })
     func fastPathEqualsScalarReference(_ precision: Precision, _ path: KernelPath) throws {
         try CompiledMiniLM.withModel(try CompiledMiniLM.image(precision)) { model in
-            let session = InferenceSession(model: model, path: path)
-            let reference = ReferenceExecutor(model: model)
-            for text in Self.texts {
-                let ids = try model.tokenizer().encode(text)
-                var fast: [Int: Snapshot] = [:], slow: [Int: Snapshot] = [:]
-                let a = try session.run(ids: ids) { fast[$0] = Snapshot($1) }
-                let b = try reference.run(ids: ids) { slow[$0] = Snapshot($1) }
-                #expect(fast.keys.sorted() == slow.keys.sorted())
-                var codeValues = 0
-                for (v, f) in fast {
-                    let name = model.metadata.values[v].name
-                    switch (f, slow[v]) {
-                    case (.codes(let x), .codes(let y)?):
-                        codeValues += 1
-                        #expect(x == y, "codes of '\(name)' differ at \(x.indices.first { x[$0] != y[$0] } ?? -1)")
-                    case (.floats(let x), .floats(let y)?):
-                        #expect(x.count == y.count)
-                        let worst = zip(x, y).map { Double(abs($0 - $1)) / max(Double(abs($1)), 1e-3) }.max() ?? 0
-                        #expect(worst <= 1e-5, "'\(name)' differs by \(worst) relative")
-                    default:
-                        Issue.record("value '\(name)' has different kinds")
-                    }
-                }
-                #expect(codeValues > 0)
-                let ea = try #require(a.embedding), eb = try #require(b.embedding)
-                for i in ea.indices { #expect(abs(ea[i] - eb[i]) <= 1e-5 * max(abs(eb[i]), 1e-3)) }
+            for text in Self.texts { try expectFastPathEqualsReference(model, path: path, ids: try model.tokenizer().encode(text)) }
+        }
+    }
+
+    /// The same on a small random BERT compiled in the test (no wheel): with its q, k, fc1 and
+    /// attention context written through folded thresholds at 1 and 2 bits, every fused variant
+    /// of linear and attention is checked against the reference.
+    @Test(arguments: [Precision.w1a1, .w2a2, .w8a8])
+    func randomBertFastPathEqualsScalarReference(_ precision: Precision) throws {
+        let options = CompileOptions(precision: precision, calibrationTexts: RandomBert.texts)
+        let image = try Compiler.compile(RandomBert.checkpoint(), options: options)
+        try CompiledMiniLM.withModel(image) { model in
+            let fused = model.metadata.ops.filter { op in op.weights.contains { model.metadata.tensors[$0].name.hasSuffix(".thresholds") } }
+            #expect(fused.count == (precision == .w8a8 ? 0 : 4 * 2), "\(fused.map(\.name))")
+            for path in KernelPath.supported.filter({ $0 != .scalar }) {
+                for text in RandomBert.texts { try expectFastPathEqualsReference(model, path: path, ids: try model.tokenizer().encode(text)) }
             }
         }
+    }
+
+    /// Runs `ids` on `model` with the kernels of `path` and with the reference, comparing every value.
+    private func expectFastPathEqualsReference(_ model: QVModel, path: KernelPath, ids: [Int32]) throws {
+        let session = InferenceSession(model: model, path: path)
+        let reference = ReferenceExecutor(model: model)
+        var fast: [Int: Snapshot] = [:], slow: [Int: Snapshot] = [:]
+        let a = try session.run(ids: ids) { fast[$0] = Snapshot($1) }
+        let b = try reference.run(ids: ids) { slow[$0] = Snapshot($1) }
+        #expect(fast.keys.sorted() == slow.keys.sorted())
+        var codeValues = 0
+        for (v, f) in fast {
+            let name = model.metadata.values[v].name
+            switch (f, slow[v]) {
+            case (.codes(let x), .codes(let y)?):
+                codeValues += 1
+                #expect(x == y, "\(path): codes of '\(name)' differ at \(x.indices.first { x[$0] != y[$0] } ?? -1)")
+            case (.floats(let x), .floats(let y)?):
+                #expect(x.count == y.count)
+                let worst = zip(x, y).map { Double(abs($0 - $1)) / max(Double(abs($1)), 1e-3) }.max() ?? 0
+                #expect(worst <= 1e-5, "\(path): '\(name)' differs by \(worst) relative")
+            default:
+                Issue.record("value '\(name)' has different kinds")
+            }
+        }
+        #expect(codeValues > 0)
+        let ea = try #require(a.embedding), eb = try #require(b.embedding)
+        for i in ea.indices { #expect(abs(ea[i] - eb[i]) <= 1e-5 * max(abs(eb[i]), 1e-3)) }
     }
 }
 
