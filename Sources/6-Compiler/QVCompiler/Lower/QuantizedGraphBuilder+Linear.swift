@@ -59,14 +59,14 @@ extension QuantizedGraphBuilder {
             let ranges = ThresholdSearch.ranges(weights: folded.packed, activation: plan.rows[inputRow].format)
             if let (table, _) = ThresholdSearch.table(columns: columns, ranges: ranges, next: next) {
                 let t = graph.int32s(name + ".thresholds", table, shape: [table.count / lin.outFeatures, lin.outFeatures])
-                let codes = codesValue(output, features: lin.outFeatures, quantizer: next, layout: layout, heads: heads)
+                let codes = codesValue(output, like: input.value, features: lin.outFeatures, quantizer: next, layout: layout, heads: heads)
                 graph.op(name, .linear(activation: act), inputs: [input.value], outputs: [codes],
                          weights: add(name, folded, lin) + [t])
                 return Operand(value: codes, point: row)
             }
         }
         let out = emitLinear(name, lin, inputs: [input.value], output: output, activation: act, folded: folded)
-        let codes = codesValue(output, features: lin.outFeatures, quantizer: next, layout: layout, heads: heads)
+        let codes = codesValue(output, like: out, features: lin.outFeatures, quantizer: next, layout: layout, heads: heads)
         graph.op(output + ".quantize", .quantize, inputs: [out], outputs: [codes])
         return Operand(value: codes, point: row)
     }
@@ -93,7 +93,7 @@ extension QuantizedGraphBuilder {
     /// Emits the linear op writing FP32: FP32 panels and bias, or `folded` codes and epilogue.
     private func emitLinear(_ name: String, _ lin: LinearParameters, inputs: [Int], output: String, activation act: QVB.Activation,
                             folded: FoldedWeights?) -> Int {
-        let out = graph.value(output, shape: [-1, lin.outFeatures])
+        let out = graph.value(output, shape: rows(of: inputs[0]) + [lin.outFeatures])
         guard let folded else {
             let w = graph.floatPanels(name + ".weight", lin.weight, rows: lin.outFeatures, columns: lin.inFeatures)
             let b = graph.floats(name + ".bias", lin.bias, shape: [lin.outFeatures])

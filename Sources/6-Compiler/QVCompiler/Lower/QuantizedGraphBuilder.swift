@@ -141,22 +141,33 @@ final class QuantizedGraphBuilder {
 
     /// `value` as codes of `role`'s format in `layout` (a Quantize op; attention operands laid out
     /// per head keep offset 0), or `value` itself when the target keeps it FP32. `label` names
-    /// the point (the FP32 value's name).
+    /// the point (the FP32 value's name). A per-head transposed v of windowed attention passes
+    /// its `groupRows`, so each window's codes are transposed on their own.
     func quantize(_ value: Int, label: String, role: CodesRole = .activations, layout: QVB.Layout = .rowMajor,
-                  heads: Int = 1) throws(CompileError) -> Operand {
+                  heads: Int = 1, groupRows: Int = 0) throws(CompileError) -> Operand {
         guard let format = format(role) else { return Operand(value: value, point: nil) }
         let row = try activationRow(label, value: value, format: format, zeroOffset: layout != .rowMajor)
         guard buildsQuantized else { return Operand(value: value, point: row) }
-        let codes = codesValue(label, features: graph.values[value].shape[1], quantizer: try quantizer(row),
-                               layout: layout, heads: heads)
+        let codes = codesValue(label, like: value, features: graph.values[value].shape.last ?? 0, quantizer: try quantizer(row),
+                               layout: layout, heads: heads, groupRows: groupRows)
         graph.op(label + ".quantize", .quantize, inputs: [value], outputs: [codes])
         return Operand(value: codes, point: row)
     }
 
-    /// A codes value for the activations of point `label`.
-    func codesValue(_ label: String, features: Int, quantizer q: Quantizer, layout: QVB.Layout, heads: Int) -> Int {
-        graph.value(label + ".q", type: q.format.elementType, shape: [-1, features],
-                    quant: QVB.Quantization(q), layout: layout, heads: layout == .rowMajor ? 1 : heads)
+    /// The leading dimensions (the rows) of value `value`: an op's output keeps its input's.
+    func rows(of value: Int) -> [Int] { Array(graph.values[value].shape.dropLast()) }
+
+    /// A codes value for the activations of point `label`, with the rows of value `source` and
+    /// `features` per row; per-head transposed codes of windows of `groupRows` rows take the
+    /// shape `[windows, groupRows, features]`.
+    func codesValue(_ label: String, like source: Int, features: Int, quantizer q: Quantizer, layout: QVB.Layout, heads: Int,
+                    groupRows: Int = 0) -> Int {
+        var shape = rows(of: source) + [features]
+        if layout == .headMajorTransposed, groupRows > 0 {
+            shape = [shape.dropLast().reduce(1, *) / groupRows, groupRows, features]
+        }
+        return graph.value(label + ".q", type: q.format.elementType, shape: shape,
+                           quant: QVB.Quantization(q), layout: layout, heads: layout == .rowMajor ? 1 : heads)
     }
 
     /// LayerNorm over rows of `gamma.count` features, writing FP32 value `output`.
@@ -164,7 +175,7 @@ final class QuantizedGraphBuilder {
         let width = gamma.count
         let g = graph.floats(name + ".weight", gamma, shape: [width])
         let b = graph.floats(name + ".bias", beta, shape: [width])
-        let out = graph.value(output, shape: [-1, width])
+        let out = graph.value(output, shape: rows(of: input) + [width])
         graph.op(name, .layerNorm(epsilon: epsilon), inputs: [input], outputs: [out], weights: [g, b])
         return out
     }

@@ -18,29 +18,45 @@ public struct CalibratedSamples: QuantizerSource {
     /// A source over `samples`.
     public init(samples: [Int: [Float]]) { self.samples = samples }
 
-    /// The quantizer `ScaleSearch` fits to the samples of the row's value.
+    /// The quantizer `ScaleSearch` fits to the samples of the row's value by the row's clipping
+    /// rule (the fixed unit grid for probabilities, the observed range or the MSE-best clipping).
     public func quantizer(row index: Int, _ row: QuantPlan.Row) throws(CompileError) -> Quantizer {
+        try row.expect(.perTensor, index: index)
+        let value: Int
         switch row.subject {
-        case .probabilities(let value):
-            return ScaleSearch.probabilityQuantizer(for: samples[value] ?? [], format: row.format)
-        case .activation(let value):
-            guard let observed = samples[value], !observed.isEmpty else {
+        case .activation(let v), .probabilities(let v): value = v
+        case .weight: throw CompileError("plan row \(index) ('\(row.label)') quantizes a weight per channel, not per tensor")
+        }
+        let observed = samples[value] ?? []
+        switch row.clipping {
+        case .unitGrid: return ScaleSearch.probabilityQuantizer(for: observed, format: row.format)
+        case .weightRows: throw CompileError("plan row \(index) ('\(row.label)') has a weight-row rule but quantizes an activation")
+        case .observedRange, .meanSquaredError:
+            guard !observed.isEmpty else {
                 throw CompileError("calibration saw no values at '\(row.label)'; pass calibration text with --calibration")
             }
             return ScaleSearch.quantizer(for: observed, format: row.format, zeroOffset: row.offset == .zero,
                                          clip: row.clipping == .meanSquaredError)
-        case .weight:
-            throw CompileError("plan row \(index) ('\(row.label)') quantizes a weight per channel, not per tensor")
         }
     }
 
     /// Each weight row's quantizer by `ScaleSearch.weightRowQuantizer`.
     public func channelQuantizers(row index: Int, _ row: QuantPlan.Row, weights: [Float]) throws(CompileError) -> [Quantizer] {
-        guard case .weight(let rows, let columns) = row.subject, weights.count == rows * columns else {
-            throw CompileError("plan row \(index) ('\(row.label)') is not a weight of \(weights.count) values")
+        try row.expect(.perChannel, index: index)
+        guard case .weight(let rows, let columns) = row.subject, row.clipping == .weightRows, weights.count == rows * columns else {
+            throw CompileError("plan row \(index) ('\(row.label)') is not a weight of \(weights.count) values under the weight-row rule")
         }
         return (0..<rows).map { r in
             ScaleSearch.weightRowQuantizer(for: Array(weights[(r * columns)..<((r + 1) * columns)]), format: row.format)
+        }
+    }
+}
+
+extension QuantPlan.Row {
+    /// Throws unless the row's granularity is `granularity`.
+    func expect(_ granularity: QuantPlan.Granularity, index: Int) throws(CompileError) {
+        guard self.granularity == granularity else {
+            throw CompileError("plan row \(index) ('\(label)') is \(self.granularity), asked for \(granularity)")
         }
     }
 }
@@ -62,6 +78,7 @@ public struct TrainedScales: QuantizerSource {
 
     /// The trained quantizer of the row.
     public func quantizer(row index: Int, _ row: QuantPlan.Row) throws(CompileError) -> Quantizer {
+        try row.expect(.perTensor, index: index)
         guard let q = quantizers[index] else {
             throw CompileError("trained scales have no quantizer for plan row \(index) ('\(row.label)'); export one for every row")
         }
@@ -76,6 +93,7 @@ public struct TrainedScales: QuantizerSource {
 
     /// The trained scales of the row, offsets 0.
     public func channelQuantizers(row index: Int, _ row: QuantPlan.Row, weights: [Float]) throws(CompileError) -> [Quantizer] {
+        try row.expect(.perChannel, index: index)
         guard case .weight(let rows, _) = row.subject, let scales = channelScales[index], scales.count == rows else {
             throw CompileError("trained scales have no per-channel scales for plan row \(index) ('\(row.label)'); export one per output channel")
         }
