@@ -20,14 +20,7 @@ import QVKernels
         #expect(parallel.columnTasks(columns: n, work: rows * n * k) == 1)
         #expect(parallel.rowTasks(rows: rows, work: rows * n * k) == 2)
         let data = g.activations(tokens: rows, features: k)
-        for path in KernelPath.supported {
-            let results = try [ParallelFor.serial, parallel].map { p in
-                try withInputs(floats: [("x", data)]) { inputs in
-                    try InferenceSession(model: loaded.model, path: path, parallel: p).run(inputs: inputs).copy("y")!
-                }
-            }
-            #expect(results[0].map(\.bitPattern) == results[1].map(\.bitPattern), "\(path)")
-        }
+        try expectSameBits(loaded, input: data, serialAnd: parallel)
         let check = try OneOpCheck(g, tolerance: 1e-4)
         try withInputs(floats: [("x", data)]) { try check.run($0) }
     }
@@ -49,6 +42,14 @@ import QVKernels
         let parallel = concurrentParallelFor(workers: 3)
         #expect(parallel.rowTasks(rows: rows, work: rows * n * k) == 3)
         let data = g.activations(tokens: rows, features: k)
+        try expectSameBits(loaded, input: data, serialAnd: parallel)
+        let check = try OneOpCheck(g)
+        try withInputs(floats: [("x", data)]) { try check.run($0) }
+    }
+
+    /// Output `y` of `loaded` on input `x` = `data` is the same, bit for bit, serially and on
+    /// `parallel`, on every path.
+    private func expectSameBits(_ loaded: LoadedTestModel, input data: [Float], serialAnd parallel: ParallelFor) throws {
         for path in KernelPath.supported {
             let results = try [ParallelFor.serial, parallel].map { p in
                 try withInputs(floats: [("x", data)]) { inputs in
@@ -57,7 +58,5 @@ import QVKernels
             }
             #expect(results[0].map(\.bitPattern) == results[1].map(\.bitPattern), "\(path)")
         }
-        let check = try OneOpCheck(g)
-        try withInputs(floats: [("x", data)]) { try check.run($0) }
     }
 }
