@@ -63,4 +63,30 @@ import QVKernels
         }
         withExtendedLifetime(loaded) {}
     }
+
+    /// The graph's order is checked when it loads: a value read before anything writes it, an
+    /// op writing a model input, and an output nothing writes are each refused.
+    @Test func valuesAreWrittenBeforeTheyAreRead() {
+        let unwritten = TestGraph(seed: 85)
+        let x = unwritten.input("x", shape: [-1, 8])
+        let stray = unwritten.value("stray", shape: [-1, 8]), y = unwritten.value("y", shape: [-1, 8])
+        unwritten.op("softmax", .softmax, inputs: [stray], outputs: [y])
+        unwritten.op("unused", .softmax, inputs: [x], outputs: [stray])
+        unwritten.output(y)
+        #expect(refusal(unwritten)?.contains("reads value 'stray' before any op writes it") == true)
+
+        let overwrite = TestGraph(seed: 86)
+        let input = overwrite.input("x", shape: [-1, 8]), out = overwrite.value("y", shape: [-1, 8])
+        overwrite.op("softmax", .softmax, inputs: [input], outputs: [out])
+        overwrite.op("clobber", .softmax, inputs: [out], outputs: [input])
+        overwrite.output(out)
+        #expect(refusal(overwrite)?.contains("writes the model input 'x'") == true)
+
+        let silent = TestGraph(seed: 87)
+        let a = silent.input("x", shape: [-1, 8]), b = silent.value("y", shape: [-1, 8]), c = silent.value("never", shape: [-1, 8])
+        silent.op("softmax", .softmax, inputs: [a], outputs: [b])
+        silent.output(b)
+        silent.output(c)
+        #expect(refusal(silent)?.contains("'never' is never written") == true)
+    }
 }
