@@ -140,8 +140,7 @@ import QVKernels
             g.op(name + ".quantize", .quantize, inputs: [x], outputs: [xq])
             operands.append(xq)
         }
-        let probsQuant = QVB.Quantization(scheme: .unsignedOffset, bits: probs.bits, axis: -1,
-                                          scale: [probs.bits == 1 ? 0.2 : 1 / Float(probs.codeMax)], offset: [])
+        let probsQuant = TestGraph.probabilities(probs)
         let out = g.value("context", shape: [-1, f])
         g.op("attention", .attention(heads: heads, scoreScale: 0.125, probs: probsQuant), inputs: operands + [mask], outputs: [out])
         g.output(out)

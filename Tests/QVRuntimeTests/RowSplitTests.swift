@@ -30,7 +30,7 @@ import QVKernels
         let g = TestGraph(seed: 61)
         let rows = 1100, k = 192, n = 16
         let x = g.input("x", shape: [rows, k])
-        let xq = g.value("x.q", type: TestGraph.elementType(activations), shape: [rows, k],
+        let xq = g.value("x.q", type: activations.elementType, shape: [rows, k],
                          quantizer: Quantizer(format: activations, scale: 0.3, offset: activations.scheme == .unsignedOffset ? -0.4 : 0))
         g.op("quantize", .quantize, inputs: [x], outputs: [xq])
         let y = g.value("y", shape: [rows, n])

@@ -25,17 +25,14 @@ final class TestGraph {
     /// Adds an activation value.
     func value(_ name: String, type: QVB.ElementType = .f32, shape: [Int], quantizer: Quantizer? = nil,
                layout: QVB.Layout = .rowMajor, heads: Int = 1) -> Int {
-        let quant = quantizer.map { q in
-            QVB.Quantization(scheme: QVB.QuantScheme(rawValue: q.format.scheme.rawValue)!, bits: q.format.bits, axis: -1,
-                             scale: [q.scale], offset: q.offset == 0 ? [] : [q.offset])
-        }
-        values.append(QVB.Value(name: name, type: type, shape: shape, quant: quant, layout: layout, heads: heads))
+        values.append(QVB.Value(name: name, type: type, shape: shape, quant: quantizer.map(QVB.Quantization.init),
+                                layout: layout, heads: heads))
         return values.count - 1
     }
 
     /// A codes value of `quantizer`'s format.
     func codes(_ name: String, features: Int, quantizer: Quantizer, layout: QVB.Layout = .rowMajor, heads: Int = 1) -> Int {
-        value(name, type: Self.elementType(quantizer.format), shape: [-1, features], quantizer: quantizer, layout: layout, heads: heads)
+        value(name, type: quantizer.format.elementType, shape: [-1, features], quantizer: quantizer, layout: layout, heads: heads)
     }
 
     /// A model input: FP32 of `shape`, or Int32 `[-1]` for the token roles.
@@ -107,9 +104,8 @@ final class TestGraph {
             }
             m.writePadding()
         }
-        let quant = QVB.Quantization(scheme: QVB.QuantScheme(rawValue: format.scheme.rawValue)!, bits: format.bits, axis: 0,
-                                     scale: scales, offset: [])
-        return constant(name, type: Self.elementType(format), shape: [rows, columns], quant: quant, rowStride: stride, bytes: bytes)
+        return constant(name, type: format.elementType, shape: [rows, columns], quant: QVB.Quantization(format, axis: 0, scales: scales),
+                        rowStride: stride, bytes: bytes)
     }
 
     /// The graph as a `.qvb` image, loaded.
@@ -121,13 +117,10 @@ final class TestGraph {
                                                          compression: .none))
     }
 
-    /// How codes of `format` are stored.
-    static func elementType(_ format: QuantFormat) -> QVB.ElementType {
-        switch format.bits {
-        case 1: return .u1
-        case 2: return .u2
-        default: return format.scheme == .signedSymmetric ? .i8 : .u8
-        }
+    /// Probability codes of `format` for integer attention: the unit grid k / (2^b − 1), or a
+    /// 0.2 threshold for 1-bit codes.
+    static func probabilities(_ format: QuantFormat) -> QVB.Quantization {
+        QVB.Quantization(Quantizer(format: format, scale: format.bits == 1 ? 0.2 : 1 / Float(format.codeMax)))
     }
 
     /// Little-endian bytes of `x`.

@@ -62,13 +62,12 @@ import QVKernels
         for (name, layout) in [("q", QVB.Layout.headMajor), ("k", .headMajor), ("v", .headMajorTransposed)] {
             let x = g.input(name, shape: [rows, f])
             let shape = layout == .headMajorTransposed ? [rows / window, window, f] : [rows, f]
-            let xq = g.value(name + ".q", type: TestGraph.elementType(codes), shape: shape,
+            let xq = g.value(name + ".q", type: codes.elementType, shape: shape,
                              quantizer: Quantizer(format: codes, scale: 0.4), layout: layout, heads: heads)
             g.op(name + ".quantize", .quantize, inputs: [x], outputs: [xq])
             operands.append(xq)
         }
-        let probsQuant = QVB.Quantization(scheme: .unsignedOffset, bits: probs.bits, axis: -1,
-                                          scale: [probs.bits == 1 ? 0.2 : 1 / Float(probs.codeMax)], offset: [])
+        let probsQuant = TestGraph.probabilities(probs)
         let out = g.value("context", shape: [rows, f])
         g.op("attention", .attention(heads: heads, scoreScale: 0.125, probs: probsQuant, groupRows: window),
              inputs: operands, outputs: [out])

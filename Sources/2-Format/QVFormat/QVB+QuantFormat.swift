@@ -40,3 +40,21 @@ extension QVB.Quantization {
         return QuantFormat(scheme: scheme, bits: bits, storedAs: storage)
     }
 }
+
+extension QuantFormat {
+    /// How codes of this format are stored in a `.qvb` (its row of the traits table).
+    public var elementType: QVB.ElementType { QVB.ElementType(traits.storage) }
+}
+
+extension QVB.Quantization {
+    /// The per-tensor quantization of `q`.
+    public init(_ q: Quantizer) {
+        self.init(scheme: QVB.QuantScheme(q.format.scheme), bits: q.format.bits, axis: -1, scale: [q.scale],
+                  offset: q.offset == 0 ? [] : [q.offset])
+    }
+
+    /// Per-channel quantization of `format` along `axis` with one scale per channel, offsets zero.
+    public init(_ format: QuantFormat, axis: Int, scales: [Float]) {
+        self.init(scheme: QVB.QuantScheme(format.scheme), bits: format.bits, axis: axis, scale: scales, offset: [])
+    }
+}

@@ -24,6 +24,7 @@ extension AttentionStep {
         let bias = mask.map { c.maskBias(from: $0, at: scratch) }
         let scores = (scratch + (mask == nil ? 0 : align64(m * 4))).assumingMemoryBound(to: Float.self)
         let rest = UnsafeMutableRawPointer(scores) + align64(m * m * 4)
+        let gemm = gemmScratch(rows: m, path: c.path)
         for unit in units {
             let group = unit / heads, h = unit % heads, first = group * m
             let column = first * features + h * d
@@ -42,7 +43,6 @@ extension AttentionStep {
                                path: c.path)
             case .codes(let probs, let qkScale, let pvScale):
                 let probsStride = packedRowStride(columns: m, format: probs.format)
-                let gemm = gemmScratch(rows: m, path: c.path)
                 let preparedScratch = rest + align64(m * probsStride), multiplyScratch = preparedScratch + gemm.prepared
                 let window = first..<(first + m)
                 let kh = c.codes(k, head: h).readOnly.rows(window), vh = c.codes(v, head: h, group: group).readOnly
