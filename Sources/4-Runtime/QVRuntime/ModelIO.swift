@@ -104,15 +104,22 @@ public struct TextOutput: Sendable {
     }
 }
 
+extension QVModel {
+    /// The token ids input holding `ids`, for the text conveniences `run(ids:)`.
+    func tokenIdsInput(_ ids: UnsafeBufferPointer<Int32>) throws(RuntimeError) -> ModelInput {
+        guard let port = input(role: .tokenIds) else {
+            throw RuntimeError(.invalidInput, "the model takes no token ids; run it with run(inputs:)")
+        }
+        return ModelInput(name: port.name, data: .int32s(ids))
+    }
+}
+
 extension InferenceSession {
     /// Runs a text model on `ids` (token types 0, every token attended), calling `observer`, if
     /// given, with every value each step writes, and copies out its embedding and logits.
     public func run(ids: [Int32], observer: ValueObserver? = nil) throws(RuntimeError) -> TextOutput {
-        guard let port = model.input(role: .tokenIds) else {
-            throw RuntimeError(.invalidInput, "the model takes no token ids; run it with run(inputs:)")
-        }
         let outputs = try ids.withUnsafeBufferPointer { buffer throws(RuntimeError) in
-            try run(inputs: [ModelInput(name: port.name, data: .int32s(buffer))], observer: observer)
+            try run(inputs: [try model.tokenIdsInput(buffer)], observer: observer)
         }
         return TextOutput(ids: ids, embedding: outputs.floats(role: .embedding).map(Array.init),
                            logits: outputs.floats(role: .logits).map(Array.init))

@@ -56,11 +56,8 @@ public struct ReferenceExecutor {
 
     /// Runs a text model on `ids` like `InferenceSession.run(ids:observer:)`.
     public func run(ids: [Int32], observer: ValueObserver? = nil) throws(RuntimeError) -> TextOutput {
-        guard let port = model.input(role: .tokenIds) else {
-            throw RuntimeError(.invalidInput, "the model takes no token ids; run it with run(inputs:)")
-        }
         let outputs = try ids.withUnsafeBufferPointer { buffer throws(RuntimeError) in
-            try run(inputs: [ModelInput(name: port.name, data: .int32s(buffer))], observer: observer)
+            try run(inputs: [try model.tokenIdsInput(buffer)], observer: observer)
         }
         func output(_ role: QVB.IORole) -> [Float]? { model.outputs.firstIndex { $0.role == role }.flatMap { outputs[$0].floats } }
         return TextOutput(ids: ids, embedding: output(.embedding), logits: output(.logits))
