@@ -2,7 +2,7 @@
 // qv — 1-bit and 2-bit transformers: compiler (`qvc`), runtime (`qvrun`), kernels.
 // Modules in pipeline order, one folder of Sources/ per stage (1-Quant … 8-CommandLine, and the
 // bench-only Sources/Bench); none depends on one later in the list:
-//   QVQuant → QVFormat → QVKernels → QVRuntime → QVText → QVCompiler → QVCommandLine → qvc / qvrun
+//   QVQuant → QVFormat → QVKernels → QVRuntime → QVText → QVCompiler → QVTrainer → QVCommandLine → qvc / qvrun
 import PackageDescription
 
 /// Runtime-core settings: no Foundation, no I/O, so the same sources build with Embedded Swift.
@@ -69,8 +69,8 @@ func hostPackage() -> Package { Package(
     targets: [
         // C libraries from Debian.
         .systemLibrary(name: "CZstd", path: "Sources/2-Format/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-        // OpenBLAS (cblas_sgemm): the FP32 yardstick of `qvc bench --kernels`.
-        .systemLibrary(name: "COpenBLAS", path: "Sources/Bench/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // OpenBLAS (cblas_sgemm): the trainer's GEMMs and the FP32 yardstick of `qvc bench --kernels`.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/7-Trainer/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         // libflatbuffers' C++ Verifier and CRC-32C behind a plain C API.
         .target(
             name: "CQVBShim", path: "Sources/2-Format/CQVBShim",
@@ -104,8 +104,12 @@ func hostPackage() -> Package { Package(
         // The WordPiece tokenizer and text entry points, above the runtime (Embedded-clean too).
         .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], path: "Sources/5-Text/QVText", swiftSettings: coreSwiftSettings),
         .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/6-Compiler/QVCompiler"),
+        // Quantization-aware training: autograd over OpenBLAS, the learned quantizers (the
+        // contract's rounding and gradients), recipes, checkpoints, labelled-text data.
+        .target(name: "QVTrainer", dependencies: ["QVQuant", "QVFormat", "QVText", "QVCompiler", "COpenBLAS"], path: "Sources/7-Trainer/QVTrainer",
+                swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]),
         .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/8-CommandLine/QVCommandLine"),
-        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings", "QVBenchCeilings"], path: "Sources/8-CommandLine/qvc"),
+        .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVTrainer", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings", "QVBenchCeilings"], path: "Sources/8-CommandLine/qvc"),
         .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVText", "QVCommandLine"], path: "Sources/8-CommandLine/qvrun"),
         // Kernel digests for comparing paths and machines (tools/arm64-check.sh).
         .executableTarget(name: "qv-digests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText", "QVFormat"], path: "tools/arm64/digests",
@@ -119,6 +123,7 @@ func hostPackage() -> Package { Package(
         .testTarget(name: "QVRuntimeTests", dependencies: ["QVRuntime", "QVFormat", "QVKernels", "CAllocationCounter"]),
         .testTarget(name: "QVTextTests", dependencies: ["QVText", "QVRuntime", "QVFormat", "QVKernels"]),
         .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVText", "QVFormat", "CAllocationCounter"]),
+        .testTarget(name: "QVTrainerTests", dependencies: ["QVTrainer", "QVQuant", "QVCompiler", "QVRuntime", "QVText", "QVFormat"]),
         .testTarget(name: "QVCommandLineTests", dependencies: ["QVCommandLine", "QVBenchCeilings", "QVKernels", "QVFormat"]),
     ],
     cLanguageStandard: .c11,
