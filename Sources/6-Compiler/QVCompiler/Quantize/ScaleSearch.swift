@@ -5,13 +5,13 @@ import QVKernels
 /// signal; GELU outputs have a long thin tail that clipping serves better); binary quantizers use
 /// the closed form (offset = mean, scale = mean |x − offset|); the others take the clipping range
 /// whose fake-quantized values are closest, in mean squared error, to the samples.
-enum ScaleSearch {
+public enum ScaleSearch {
     /// Fractions of the observed range (or of max |x|) tried as the clipping limit.
     static let clipFractions: [Float] = (1...40).map { Float($0) / 40 }
 
     /// The quantizer of `format` for `samples`: full range at 8 bits unless `clip`, else the
     /// MSE-best clipping. `zeroOffset` pins the offset to 0.
-    static func quantizer(for samples: [Float], format: QuantFormat, zeroOffset: Bool = false, clip: Bool = false) -> Quantizer {
+    public static func quantizer(for samples: [Float], format: QuantFormat, zeroOffset: Bool = false, clip: Bool = false) -> Quantizer {
         guard !samples.isEmpty else { return Quantizer(format: format, scale: 1) }
         if format.bits == 8 && !clip { return fullRange(samples, format: format, zeroOffset: zeroOffset) }
         switch format.scheme {
@@ -53,7 +53,7 @@ enum ScaleSearch {
     /// Attention probabilities: multi-bit codes on the fixed grid k / (2^b − 1) of [0, 1] (a
     /// clipped top would flatten the few large probabilities that matter most); the 1-bit code
     /// takes the MSE-best threshold.
-    static func probabilityQuantizer(for samples: [Float], format: QuantFormat) -> Quantizer {
+    public static func probabilityQuantizer(for samples: [Float], format: QuantFormat) -> Quantizer {
         format.bits == 1 ? quantizer(for: samples, format: format, zeroOffset: true)
                          : Quantizer(format: format, scale: 1 / Float(format.codeMax))
     }
@@ -61,7 +61,7 @@ enum ScaleSearch {
     /// The quantizer of one weight row (output channel), offset 0: binary by sign with scale
     /// mean |w|; 8-bit with scale max |w| / 127; other formats the MSE-best clipping of max |w|
     /// over fractions 0.30…1.00.
-    static func weightRowQuantizer(for row: [Float], format: QuantFormat) -> Quantizer {
+    public static func weightRowQuantizer(for row: [Float], format: QuantFormat) -> Quantizer {
         switch format.bits {
         case 1: return quantizer(for: row, format: format, zeroOffset: true)
         case 8:
@@ -87,7 +87,7 @@ enum ScaleSearch {
 
     /// At most `limit` evenly strided samples of `values`, always keeping the smallest and
     /// largest (calibration sets can be large; their extremes set the 8-bit ranges).
-    static func subsample(_ values: [Float], limit: Int = 20_000) -> [Float] {
+    public static func subsample(_ values: [Float], limit: Int = 20_000) -> [Float] {
         guard values.count > limit, let lo = values.min(), let hi = values.max() else { return values }
         let step = Double(values.count) / Double(limit - 2)
         return (0..<(limit - 2)).map { values[Int(Double($0) * step)] } + [lo, hi]
