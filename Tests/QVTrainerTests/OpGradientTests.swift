@@ -62,3 +62,22 @@ struct OpGradientTests {
         }
     }
 }
+
+@Suite("BinReg")
+struct BinRegTests {
+    @Test func gradientMatchesFiniteDifferences() {
+        // Fixed steps (binary weights derive theirs; hold a learned one constant instead).
+        let w = Variable(shape: [3, 8], value: GradientCheck.random(24, seed: 21, scale: 0.8), requiresGradient: true)
+        let q = WeightQuantizer(label: "w", format: .signed2, rule: .learned, rows: 3, perChannel: true)
+        q.scales.value = [0.3, 0.25, 0.4]
+        q.initialized = true
+        // Finite differences of a piecewise function: small steps stay inside the bins.
+        GradientCheck.check([w], step: 1e-4, tolerance: 2e-2) { t, v in t.binRegularizer(v[0], by: q) }
+    }
+
+    @Test func weightIsZeroForTheFirstQuarterThenRises() {
+        #expect(binRegWeight(step: 24, of: 100, maximum: 0.01) == 0)
+        #expect(binRegWeight(step: 60, of: 100, maximum: 0.01) > 0)
+        #expect(abs(binRegWeight(step: 100, of: 100, maximum: 0.01) - 0.01) < 1e-6)
+    }
+}

@@ -10,6 +10,8 @@ public final class Tape {
     /// Whether ops run in training mode (dropout active).
     public let training: Bool
     private var steps: [() -> Void] = []
+    /// Called with each activation quantizer's input (telemetry), when set.
+    public var observer: ((ActivationQuantizer, [Float]) -> Void)?
 
     /// A tape; `recording` false makes every op a plain forward function.
     public init(recording: Bool = true, training: Bool? = nil) {

@@ -58,6 +58,7 @@ extension Tape {
     /// `x`; LSQ / LSQ+ gradients for scale and offset, scaled by `1/√(numel · Qp)`.
     public func fakeQuantize(_ x: Variable, by q: ActivationQuantizer) -> Variable {
         if !q.initialized { q.initialize(from: x.value) }
+        observer?(q, x.value)
         let quantizer = q.quantizer
         let y = x.value.map { quantizer.fakeQuantize($0) }
         let result = output(x.shape, y, from: x, q.scale, q.offset)

@@ -1,0 +1,71 @@
+import QVQuant
+
+/// How a model is quantized and trained: the bits of each module (the paper's module-dependent
+/// scheme) and the variation remedies. Stored in a checkpoint's metadata, so `qvc compile`
+/// rebuilds the same network.
+public struct Recipe: Codable, Equatable, Sendable {
+    /// The precision: fp32, w8a8, w2a2, w1a1.
+    public var bits: String
+    /// Weight step sizes per output channel (OFQ) rather than per tensor (the paper's LSQ).
+    public var perChannelWeights: Bool
+    /// Separate quantizers for q, k and v (the paper); false shares one scale among the three.
+    public var splitQKV: Bool
+    /// Weight of the soft cross-entropy on the teacher's logits (0: no distillation).
+    public var distillLogits: Float
+    /// Weight of the MSE between each layer's hidden states and the teacher's (BiT's
+    /// multi-distillation; 0: off).
+    public var distillHidden: Float
+    /// Weight of the hard-label cross-entropy.
+    public var labelLoss: Float
+    /// Distillation temperature.
+    public var temperature: Float
+    /// BinReg's largest weight λ_max (0: off); λ is 0 for the first 25 % of steps, then rises on
+    /// a cosine to λ_max.
+    public var binReg: Float
+    /// Dropout probability of hidden states and attention probabilities while training.
+    public var dropout: Float
+
+    /// The recipe the README found best for `bits` (variation-aware), or plain LSQ when
+    /// `plain` (cross-entropy only, per-tensor steps, no BinReg).
+    public static func defaults(bits: String, plain: Bool = false, hasTeacher: Bool = true) -> Recipe {
+        let quantized = bits != "fp32"
+        let remedies = quantized && !plain
+        return Recipe(bits: bits, perChannelWeights: remedies, splitQKV: true,
+                      distillLogits: remedies && hasTeacher ? 1 : 0, distillHidden: 0,
+                      labelLoss: 1, temperature: 1, binReg: remedies ? 0.01 : 0, dropout: quantized ? 0 : 0.1)
+    }
+
+    /// The formats of each module at `bits`, nil for FP32 modules.
+    public var formats: ModuleFormats? { ModuleFormats(bits: bits) }
+
+    /// The precisions a recipe may name.
+    public static let precisions = ["fp32", "w8a8", "w2a2", "w1a1"]
+}
+
+/// The code formats of a quantized BERT's modules (the compiler's `QuantPreset`): encoder weights and input activations at the chosen bits, the
+/// attention operands (q, k, v; offset 0) and probabilities at the activation bits, embedding
+/// tables and the classifier head at 8 bits.
+public struct ModuleFormats: Equatable, Sendable {
+    /// Encoder linear weights.
+    public let weights: QuantFormat
+    /// Encoder linear inputs.
+    public let activations: QuantFormat
+    /// q, k, v.
+    public let attentionOperands: QuantFormat
+    /// Softmax probabilities.
+    public let probabilities: QuantFormat
+    /// Embedding tables and the head's weights.
+    public let eightBitWeights = QuantFormat.signed8
+    /// The head's inputs.
+    public let eightBitActivations = QuantFormat.unsigned8
+
+    /// The formats at `bits`; nil for fp32 or an unknown name.
+    public init?(bits: String) {
+        switch bits {
+        case "w8a8": (weights, activations, attentionOperands, probabilities) = (.signed8, .unsigned8, .signed8, .unsigned8)
+        case "w2a2": (weights, activations, attentionOperands, probabilities) = (.signed2, .unsigned2, .signed2, .unsigned2)
+        case "w1a1": (weights, activations, attentionOperands, probabilities) = (.binary, .binary, .binary, .unsigned1)
+        default: return nil
+        }
+    }
+}
