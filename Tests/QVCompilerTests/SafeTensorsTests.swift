@@ -29,6 +29,8 @@ func floatBytes(_ values: [Float]) -> [UInt8] {
     #expect(try file.floats("a").shape == [2, 2])
     #expect(try file.floats("b").values == [1, -2])
     #expect(try file.floats("c").values == [1, 3])
+    #expect(file.metadata == ["format": "pt"])
+    #expect(file.dataByteCount == 24)
 }
 
 @Test(arguments: [
@@ -42,6 +44,7 @@ func floatBytes(_ values: [Float]) -> [UInt8] {
     ("reversed offsets", #"{"a":{"dtype":"F32","shape":[0],"data_offsets":[8,4]}}"#, nil, 8),
     ("huge shape", #"{"a":{"dtype":"F32","shape":[2147483647,2147483647,2147483647],"data_offsets":[0,4]}}"#, nil, 4),
     ("negative dimension", #"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, nil, 4),
+    ("metadata not strings", #"{"__metadata__":{"epoch":3},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, nil, 4),
 ] as [(String, String, UInt64?, Int)])
 func rejectsLyingHeaders(_ name: String, _ header: String, _ declared: UInt64?, _ dataBytes: Int) {
     let image = safetensors(header: header, data: [UInt8](repeating: 0, count: dataBytes), declaredLength: declared)

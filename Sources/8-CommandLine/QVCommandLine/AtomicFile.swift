@@ -1,7 +1,8 @@
 import Glibc
 
 /// Writes files so that readers never see a partial one: the bytes go to a temporary file in
-/// the same folder, are flushed to disk, and the temporary file is renamed over the target.
+/// the same folder, are flushed to disk, the temporary file is renamed over the target, and the
+/// folder is flushed so that the rename itself survives a crash.
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically; on any failure the temporary file is removed and
     /// `path` is left as it was.
@@ -28,5 +29,17 @@ public enum AtomicFile {
             unlink(temp)
             throw CommandLineError("cannot write '\(path)': \(failure)")
         }
+        if let failure = syncFolder(of: path) {
+            throw CommandLineError("wrote '\(path)' but could not flush its folder to disk: \(failure); check the disk")
+        }
+    }
+
+    /// Flushes the folder holding `path` (its entry for the renamed file); the error text, or nil.
+    private static func syncFolder(of path: String) -> String? {
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let fd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(fd) }
+        return fsync(fd) == 0 ? nil : String(cString: strerror(errno))
     }
 }

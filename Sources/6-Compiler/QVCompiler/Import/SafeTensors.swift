@@ -27,6 +27,10 @@ public struct SafeTensorsFile: TensorArchive {
     public let entries: [String: Entry]
     /// Every tensor's name, in ascending order.
     public let tensorNames: [String]
+    /// The header's `__metadata__` (string keys to string values), nil when it has none.
+    public let metadata: [String: String]?
+    /// Bytes after the header, where the tensors lie.
+    public var dataByteCount: Int { data.count - dataStart }
     private let data: Data
     private let dataStart: Int
 
@@ -38,10 +42,11 @@ public struct SafeTensorsFile: TensorArchive {
         try self.init(data: data, path: path)
     }
 
-    /// Validates `data` (named `path` in messages).
-    public init(data: Data, path: String) throws(CompileError) {
+    /// Validates `data` (named `path` in messages, which end with `remedy`: what to do).
+    public init(data: Data, path: String,
+                remedy: String = "re-export the model (e.g. save_pretrained with safe_serialization)") throws(CompileError) {
         func bad(_ what: String) -> CompileError {
-            CompileError("\(path): not a valid safetensors file: \(what); re-export the model (e.g. save_pretrained with safe_serialization)")
+            CompileError("\(path): not a valid safetensors file: \(what); \(remedy)")
         }
         guard data.count >= 8 else { throw bad("\(data.count) bytes is too short for the 8-byte header length") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
@@ -82,6 +87,12 @@ public struct SafeTensorsFile: TensorArchive {
             entries[name] = Entry(dtype: type, shape: shape, range: lo..<hi)
         }
         if let (a, b) = Self.firstOverlap(entries) { throw bad("tensors '\(a)' and '\(b)' overlap") }
+        if let m = header["__metadata__"] {
+            guard let strings = m as? [String: String] else { throw bad("__metadata__ is not an object of strings") }
+            metadata = strings
+        } else {
+            metadata = nil
+        }
         self.path = path
         self.entries = entries
         self.tensorNames = entries.keys.sorted()
