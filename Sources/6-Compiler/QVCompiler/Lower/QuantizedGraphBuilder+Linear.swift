@@ -54,7 +54,7 @@ extension QuantizedGraphBuilder {
         if let folded, let inputRow = input.point, format.bits <= 2,
            layout == .rowMajor || (lin.outFeatures / heads) * format.bits % 8 == 0 {
             let columns = (0..<lin.outFeatures).map {
-                ThresholdSearch.Column(scale: folded.alpha[$0], bias: folded.bias[$0], gelu: act == .gelu)
+                ThresholdSearch.Column(scale: folded.alpha[$0], bias: folded.bias[$0], activation: act)
             }
             let ranges = ThresholdSearch.ranges(weights: folded.packed, activation: plan.rows[inputRow].format)
             if let (table, _) = ThresholdSearch.table(columns: columns, ranges: ranges, next: next) {
