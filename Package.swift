@@ -119,7 +119,7 @@ func hostPackage() -> Package { Package(
         .testTarget(name: "QVFormatTests", dependencies: ["QVFormat", "QVQuant", "QVKernels"]),
         // Test support: counts the calling thread's heap allocations (interposed malloc & co).
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
-        .testTarget(name: "QVKernelsTests", dependencies: ["QVKernels", "CAllocationCounter"]),
+        .testTarget(name: "QVKernelsTests", dependencies: ["QVKernels", "QVKernelsMath", "CAllocationCounter"]),
         .testTarget(name: "QVRuntimeTests", dependencies: ["QVRuntime", "QVFormat", "QVKernels", "CAllocationCounter"]),
         .testTarget(name: "QVTextTests", dependencies: ["QVText", "QVRuntime", "QVFormat", "QVKernels"]),
         .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVText", "QVFormat", "CAllocationCounter"]),

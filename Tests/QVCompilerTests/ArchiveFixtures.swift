@@ -116,11 +116,13 @@ enum TinyBert {
     }
 
     /// A folder holding `config.json`, `vocab.txt` and `model.safetensors` in `layout`, plus
-    /// `extra` tensors (a task head, say).
-    static func folder(_ layout: Layout, extra: [StoredTensor] = []) throws -> String {
+    /// `extra` tensors (a task head, say) and `extraConfig` members of config.json (JSON
+    /// `"key":value` pairs, comma-separated).
+    static func folder(_ layout: Layout, extra: [StoredTensor] = [], extraConfig: String = "") throws -> String {
         let dir = try temporaryFolder()
         let config = #"{"model_type":"bert","hidden_act":"gelu","hidden_size":\#(hidden),"num_attention_heads":2,"#
-            + #""num_hidden_layers":1,"intermediate_size":\#(intermediate),"max_position_embeddings":\#(positions),"type_vocab_size":\#(typeVocab)}"#
+            + #""num_hidden_layers":1,"intermediate_size":\#(intermediate),"max_position_embeddings":\#(positions),"type_vocab_size":\#(typeVocab)"#
+            + (extraConfig.isEmpty ? "" : "," + extraConfig) + "}"
         try config.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
         try (vocab.joined(separator: "\n") + "\n").write(toFile: dir + "/vocab.txt", atomically: true, encoding: .utf8)
         try safetensorsImage(tensors(layout) + extra).write(to: URL(fileURLWithPath: dir + "/model.safetensors"))

@@ -86,10 +86,11 @@ func madeUpTrainedScales(for plan: QuantPlan) -> TrainedScales {
 }
 
 /// A plan filled from a dictionary of trained quantizers: the compiled graph carries exactly
-/// those quantizers in its quantization tables, for every row.
-@Test(arguments: [Precision.w1a1, .w2a2, .w8a8])
-func trainedScalesReachTheCompiledGraph(_ precision: Precision) throws {
-    let checkpoint = RandomBert.checkpoint()
+/// those quantizers in its quantization tables, for every row — an embedder's, and a
+/// classifier's with its head rows.
+@Test(arguments: [Precision.w1a1, .w2a2, .w8a8], [0, 3])
+func trainedScalesReachTheCompiledGraph(_ precision: Precision, classes: Int) throws {
+    let checkpoint = RandomBert.checkpoint(classes: classes)
     let plan = try Compiler.quantizationPlan(checkpoint, precision: precision).plan
     let source = madeUpTrainedScales(for: plan)
     let quantizers = source.quantizers, channels = source.channelScales
@@ -115,7 +116,8 @@ func trainedScalesReachTheCompiledGraph(_ precision: Precision) throws {
             }
         }
         let session = InferenceSession(model: try QVModel(file: file), path: .portable)
-        #expect(try session.run(text: RandomBert.texts[0], tokenizer: try session.model.tokenizer()).embedding?.count == checkpoint.config.hidden)
+        let output = try session.run(text: RandomBert.texts[0], tokenizer: try session.model.tokenizer())
+        #expect((classes > 0 ? output.logits?.count : output.embedding?.count) == (classes > 0 ? classes : checkpoint.config.hidden))
     }
 }
 

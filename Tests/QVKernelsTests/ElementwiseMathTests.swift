@@ -1,4 +1,4 @@
-// exp, erf and GELU against libm in Double (Foundation, test-only), plus special values and
+// exp, erf, GELU and tanh against libm in Double (Foundation, test-only), plus special values and
 // agreement between the scalar and array forms.
 import Foundation
 import Testing
@@ -76,13 +76,37 @@ import QVKernels
         #expect(gelu(.nan).isNaN)
     }
 
-    @Test func arrayGeluEqualsScalarGeluBitForBit() {
+    @Test func hyperbolicTangentIsWithinTwoUlpsEverywhere() {
+        var worst = 0.0
+        for x in Self.samples(-12...12, count: 60_000, seed: 6) + Self.samples(-0.6...0.6, count: 20_000, seed: 7) {
+            let value = hyperbolicTangent(x)
+            worst = max(worst, ulpDistance(value, Foundation.tanh(Double(x))))
+            #expect(hyperbolicTangent(-x).bitPattern == (-value).bitPattern, "odd symmetry at \(x)")
+        }
+        #expect(worst <= 2, "worst \(worst) ulp")
+    }
+
+    @Test func hyperbolicTangentSpecialValues() {
+        #expect(hyperbolicTangent(0) == 0)
+        #expect(hyperbolicTangent(-0.0).sign == .minus)
+        #expect(hyperbolicTangent(1e-30) == 1e-30)
+        #expect(hyperbolicTangent(.infinity) == 1)
+        #expect(hyperbolicTangent(-.infinity) == -1)
+        #expect(hyperbolicTangent(20) == 1)
+        #expect(hyperbolicTangent(100) == 1)
+        #expect(hyperbolicTangent(.nan).isNaN)
+    }
+
+    @Test func arrayFormsEqualScalarFormsBitForBit() {
         var generator = SeededGenerator(seed: 5)
         for count in 0...13 {
             let values = randomFloats(count, in: -6...6, using: &generator)
             var transformed = values
             transformed.withUnsafeMutableBufferPointer { geluInPlace($0.baseAddress!, count: count) }
             #expect(transformed.map(\.bitPattern) == values.map { gelu($0).bitPattern }, "count \(count)")
+            transformed = values
+            transformed.withUnsafeMutableBufferPointer { hyperbolicTangentInPlace($0.baseAddress!, count: count) }
+            #expect(transformed.map(\.bitPattern) == values.map { hyperbolicTangent($0).bitPattern }, "count \(count)")
         }
     }
 }

@@ -1,21 +1,22 @@
-// GEMM epilogues: every combination of scale kind, bias, activation and residual gives exactly
+// GEMM epilogues: every combination of scale kind, bias, activation (none, GELU, tanh) and residual gives exactly
 // act(Float(acc) · scale + bias) + residual, bit-identical across paths; in-place residuals work.
 import Testing
 import QVKernels
+import QVKernelsMath
 
 /// One combination of epilogue options.
 struct EpilogueCase: Sendable, CustomStringConvertible {
     let perColumnScale: Bool
     let withBias: Bool
-    let withGelu: Bool
+    let activation: EpilogueActivation
     let withResidual: Bool
 
-    static let all: [EpilogueCase] = (0..<16).map {
-        EpilogueCase(perColumnScale: $0 & 1 != 0, withBias: $0 & 2 != 0, withGelu: $0 & 4 != 0, withResidual: $0 & 8 != 0)
+    static let all: [EpilogueCase] = [EpilogueActivation.none, .gelu, .tanh].flatMap { activation in
+        (0..<8).map { EpilogueCase(perColumnScale: $0 & 1 != 0, withBias: $0 & 2 != 0, activation: activation, withResidual: $0 & 4 != 0) }
     }
 
     var description: String {
-        "\(perColumnScale ? "perColumn" : "scalar")\(withBias ? "+bias" : "")\(withGelu ? "+gelu" : "")\(withResidual ? "+residual" : "")"
+        "\(perColumnScale ? "perColumn" : "scalar")\(withBias ? "+bias" : "")\(activation == .none ? "" : "+\(activation)")\(withResidual ? "+residual" : "")"
     }
 }
 
@@ -40,7 +41,11 @@ struct EpilogueOperands {
     func expected(_ accumulator: Float, row: Int, column: Int, _ options: EpilogueCase) -> Float {
         var value = accumulator * (options.perColumnScale ? scales[column] : scales[0])
         if options.withBias { value = value + bias[column] }
-        if options.withGelu { value = gelu(value) }
+        switch options.activation {
+        case .none: break
+        case .gelu: value = gelu(value)
+        case .tanh: value = hyperbolicTangent(value)
+        }
         if options.withResidual { value = value + residual[row * residualStride + column] }
         return value
     }
@@ -53,7 +58,7 @@ struct EpilogueOperands {
                     try body(Epilogue(
                         scale: options.perColumnScale ? .perColumn(scales.baseAddress!) : .scalar(scales[0]),
                         bias: options.withBias ? bias.baseAddress : nil,
-                        activation: options.withGelu ? .gelu : .none,
+                        activation: options.activation,
                         residual: options.withResidual ? residual.baseAddress : nil,
                         residualStride: residualStride))
                 }

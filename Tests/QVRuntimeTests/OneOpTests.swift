@@ -67,7 +67,7 @@ import QVKernels
         try runFloatInput(g, "x", features: 64)
     }
 
-    @Test(arguments: [QVB.Activation.none, .gelu], [false, true])
+    @Test(arguments: [QVB.Activation.none, .gelu, .tanh], [false, true])
     func linearFloat(activation: QVB.Activation, residual: Bool) throws {
         let g = TestGraph(seed: 5)
         let k = 48, n = 40
@@ -90,8 +90,8 @@ import QVKernels
         (.unsigned8, .signed8), (.signed8, .signed8), (.unsigned2, .signed8), (.unsigned8, .signed2),
     ]
 
-    @Test(arguments: 0..<integerPairs.count)
-    func linearInteger(pair: Int) throws {
+    @Test(arguments: 0..<integerPairs.count, [QVB.Activation.gelu, .tanh])
+    func linearInteger(pair: Int, activation: QVB.Activation) throws {
         let (a, w) = Self.integerPairs[pair]
         let g = TestGraph(seed: 6 + UInt64(pair))
         let k = 80, n = 36
@@ -99,7 +99,7 @@ import QVKernels
         let xq = g.codes("x.q", features: k, quantizer: Quantizer(format: a, scale: 0.2, offset: a.scheme == .unsignedOffset ? -0.3 : 0))
         g.op("quantize", .quantize, inputs: [x], outputs: [xq])
         let y = g.value("y", shape: [-1, n])
-        g.op("linear", .linear(activation: .gelu), inputs: [xq], outputs: [y],
+        g.op("linear", .linear(activation: activation), inputs: [xq], outputs: [y],
              weights: [g.packedCodes("w", rows: n, columns: k, format: w, scales: g.randomFloats(n, in: 0.01...0.05)),
                        g.floats("bias", shape: [n]), g.floats("scale", shape: [n], in: 0.001...0.01)])
         g.output(y)

@@ -42,6 +42,8 @@ extension QVB {
         case none = 0
         /// GELU (erf form).
         case gelu = 1
+        /// Hyperbolic tangent (BERT's pooler).
+        case tanh = 2
     }
 
     /// What an op computes and its parameters (the schema's `OpAttrs` union).

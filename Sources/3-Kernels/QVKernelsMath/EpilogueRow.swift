@@ -2,6 +2,16 @@
 /// out[j] = act(acc[j] · scale[j] + bias[j]) + residual[j], in that order, elementwise — so it
 /// gives the same bits as any other lane width of the same operations.
 
+/// The activation an epilogue applies after the bias.
+public enum EpilogueActivation: Sendable {
+    /// Identity.
+    case none
+    /// Exact (erf) GELU.
+    case gelu
+    /// Hyperbolic tangent (BERT's pooler).
+    case tanh
+}
+
 /// What the epilogue applies, as plain pointers (the kernels' `Epilogue` resolved for one row).
 public struct EpilogueRowParameters {
     /// Per-column scales, or nil to use `scalarScale`.
@@ -10,24 +20,34 @@ public struct EpilogueRowParameters {
     public var scalarScale: Float
     /// Per-column bias, or nil.
     public var bias: UnsafePointer<Float>?
-    /// Apply GELU after the bias.
-    public var gelu: Bool
+    /// Applied after the bias.
+    public var activation: EpilogueActivation
     /// This row's residual, or nil. May alias the output.
     public var residual: UnsafePointer<Float>?
 
     /// Parameters for one row.
     @inlinable
-    public init(columnScales: UnsafePointer<Float>?, scalarScale: Float, bias: UnsafePointer<Float>?, gelu: Bool,
+    public init(columnScales: UnsafePointer<Float>?, scalarScale: Float, bias: UnsafePointer<Float>?, activation: EpilogueActivation,
                 residual: UnsafePointer<Float>?) {
         self.columnScales = columnScales
         self.scalarScale = scalarScale
         self.bias = bias
-        self.gelu = gelu
+        self.activation = activation
         self.residual = residual
     }
 }
 
 extension Lanes16 {
+    /// `activation` on each lane: the one place every epilogue applies it.
+    @_alwaysEmitIntoClient @inline(__always)
+    public static func activate(_ activation: EpilogueActivation, _ v: SIMD16<Float>) -> SIMD16<Float> {
+        switch activation {
+        case .none: return v
+        case .gelu: return gelu(v)
+        case .tanh: return hyperbolicTangent(v)
+        }
+    }
+
     /// Finishes 16 accumulators of columns `column..<column+16` (the first `count` are real).
     @_alwaysEmitIntoClient @inline(__always)
     public static func finish(_ p: EpilogueRowParameters, _ accumulators: SIMD16<Float>, column: Int, count: Int) -> SIMD16<Float> {
@@ -36,7 +56,7 @@ extension Lanes16 {
         }
         var v = accumulators * (p.columnScales.map(lanes) ?? SIMD16(repeating: p.scalarScale))
         if let bias = p.bias { v += lanes(bias) }
-        if p.gelu { v = gelu(v) }
+        v = activate(p.activation, v)
         if let residual = p.residual { v += lanes(residual) }
         return v
     }

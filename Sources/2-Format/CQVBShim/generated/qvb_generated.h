@@ -256,29 +256,32 @@ inline const char *EnumNameLayout(Layout e) {
 enum Activation : uint8_t {
   Activation_none = 0,
   Activation_gelu = 1,
+  Activation_tanh = 2,
   Activation_MIN = Activation_none,
-  Activation_MAX = Activation_gelu
+  Activation_MAX = Activation_tanh
 };
 
-inline const Activation (&EnumValuesActivation())[2] {
+inline const Activation (&EnumValuesActivation())[3] {
   static const Activation values[] = {
     Activation_none,
-    Activation_gelu
+    Activation_gelu,
+    Activation_tanh
   };
   return values;
 }
 
 inline const char * const *EnumNamesActivation() {
-  static const char * const names[3] = {
+  static const char * const names[4] = {
     "none",
     "gelu",
+    "tanh",
     nullptr
   };
   return names;
 }
 
 inline const char *EnumNameActivation(Activation e) {
-  if (flatbuffers::IsOutRange(e, Activation_none, Activation_gelu)) return "";
+  if (flatbuffers::IsOutRange(e, Activation_none, Activation_tanh)) return "";
   const size_t index = static_cast<size_t>(e);
   return EnumNamesActivation()[index];
 }

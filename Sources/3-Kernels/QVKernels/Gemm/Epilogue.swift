@@ -16,21 +16,13 @@ public enum EpilogueScale {
     case perColumn(UnsafePointer<Float>)
 }
 
-/// The activation applied after scale and bias.
-public enum EpilogueActivation: Sendable {
-    /// Identity.
-    case none
-    /// Exact GELU (`gelu(_:)`).
-    case gelu
-}
-
 /// Scale, optional bias, activation and optional residual, applied in that order.
 public struct Epilogue {
     /// Multiplies `Float(acc)`.
     public var scale: EpilogueScale
     /// Per-column bias (N floats), added after scaling; nil for none.
     public var bias: UnsafePointer<Float>?
-    /// Applied after the bias.
+    /// Applied after the bias (`EpilogueActivation`, shared with the row kernels).
     public var activation: EpilogueActivation
     /// Added last: element (m, n) is `residual[m * residualStride + n]`; nil for none. It may be
     /// the output itself (same stride) for an in-place residual connection.
@@ -63,8 +55,8 @@ public struct Epilogue {
         case .perColumn(let factors): values = accumulators * loadLanes(factors + column, count: count)
         }
         if let bias { values += loadLanes(bias + column, count: count) }
-        if case .gelu = activation {
-            values = BaselineKernels.gelu(SIMD16(lowHalf: SIMD8(lowHalf: values, highHalf: .zero), highHalf: .zero)).lowHalf.lowHalf
+        if activation != .none {
+            values = BaselineKernels.activate(activation, SIMD16(lowHalf: SIMD8(lowHalf: values, highHalf: .zero), highHalf: .zero)).lowHalf.lowHalf
         }
         if let residual { values += loadLanes(residual + row * residualStride + column, count: count) }
         let destination = output + row * outputStride + column
@@ -94,7 +86,7 @@ extension Epilogue {
         case .perColumn(let factors): columnScales = factors
         }
         return EpilogueRowParameters(columnScales: columnScales, scalarScale: scalarScale, bias: bias,
-                                     gelu: activation == .gelu, residual: residual.map { $0 + row * residualStride })
+                                     activation: activation, residual: residual.map { $0 + row * residualStride })
     }
 }
 

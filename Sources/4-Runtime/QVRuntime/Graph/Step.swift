@@ -1,5 +1,6 @@
 import QVFormat
 import QVKernels
+import QVKernelsMath
 
 /// The scratch of one step: a region the whole step shares (e.g. activations prepared once for
 /// every column task) and one region per worker.
@@ -28,7 +29,7 @@ enum Step {
         case .layerNorm(let epsilon): self = .layerNorm(try LayerNormStep(binding, epsilon: epsilon))
         case .quantize: self = .quantize(try QuantizeStep(binding))
         case .linear(let activation):
-            self = .linear(try LinearStep(binding, activation: activation == .gelu ? .gelu : .none))
+            self = .linear(try LinearStep(binding, activation: EpilogueActivation(activation)))
         case .attention(let heads, let scoreScale, let probs, let groupRows):
             let quantizer = perTensorQuantizer(probs)
             if probs != nil && quantizer == nil {
@@ -64,6 +65,17 @@ enum Step {
     func prepare(path: KernelPath) -> PreparedBuffers? { accept(PreparePhase(path: path)) }
     /// Runs the step with the fast kernels of `context.path`.
     func run(_ context: StepContext) throws(RuntimeError) { try accept(RunPhase(context: context)) }
+}
+
+extension EpilogueActivation {
+    /// The epilogue's form of the schema's activation.
+    init(_ activation: QVB.Activation) {
+        switch activation {
+        case .none: self = .none
+        case .gelu: self = .gelu
+        case .tanh: self = .tanh
+        }
+    }
 }
 
 private struct ScratchPhase: StepVisitor {

@@ -41,7 +41,11 @@ func referenceEpilogue(_ acc: Float, scale: Float, bias: Float? = nil, activatio
                        residual: Float? = nil) -> Float {
     var y = acc * scale
     if let bias { y = y + bias }
-    if activation == .gelu { y = gelu(y) }
+    switch activation {
+    case .none: break
+    case .gelu: y = gelu(y)
+    case .tanh: y = hyperbolicTangent(y)
+    }
     if let residual { y = y + residual }
     return y
 }

@@ -1,9 +1,11 @@
 import Foundation
 import QVFormat
 
-/// A BERT-family encoder read from a Hugging Face folder: `config.json`, `model.safetensors`,
+/// A BERT-family encoder read from a Hugging Face folder (`config.json`, `model.safetensors`,
 /// `vocab.txt`, the tokenizer settings, and the sentence-transformers pooling/normalize modules
-/// when present. Weights are FP32 row-major with PyTorch's `[out, in]` linear layout.
+/// when present), or built in memory (a trainer's). Weights are FP32 row-major with PyTorch's
+/// `[out, in]` linear layout. With a classification `head` it is a classifier (logits out),
+/// without one an embedder.
 public struct BertCheckpoint {
     /// One encoder layer's weights.
     public struct Layer {
@@ -11,14 +13,61 @@ public struct BertCheckpoint {
         public var attentionNorm: Norm
         public var intermediate: Linear, output: Linear
         public var outputNorm: Norm
+
+        /// A layer of the given parts.
+        public init(query: Linear, key: Linear, value: Linear, attentionOutput: Linear, attentionNorm: Norm,
+                    intermediate: Linear, output: Linear, outputNorm: Norm) {
+            self.query = query
+            self.key = key
+            self.value = value
+            self.attentionOutput = attentionOutput
+            self.attentionNorm = attentionNorm
+            self.intermediate = intermediate
+            self.output = output
+            self.outputNorm = outputNorm
+        }
     }
     /// A linear layer: `weight` is `[out, in]`.
     public struct Linear {
         public var weight: [Float], bias: [Float]
         public var outFeatures: Int, inFeatures: Int
+
+        /// A linear layer of `outFeatures` × `inFeatures` weights and `outFeatures` biases.
+        public init(weight: [Float], bias: [Float], outFeatures: Int, inFeatures: Int) {
+            self.weight = weight
+            self.bias = bias
+            self.outFeatures = outFeatures
+            self.inFeatures = inFeatures
+        }
     }
     /// LayerNorm parameters.
-    public struct Norm { public var gamma: [Float], beta: [Float] }
+    public struct Norm {
+        public var gamma: [Float], beta: [Float]
+
+        /// LayerNorm scale and shift.
+        public init(gamma: [Float], beta: [Float]) {
+            self.gamma = gamma
+            self.beta = beta
+        }
+    }
+    /// A sequence-classification head on the pooled output, as Hugging Face's
+    /// `BertForSequenceClassification`: an optional pooler (`BertPooler`: dense `[hidden, hidden]`
+    /// then tanh, on the CLS row), then the classifier `[classes, hidden]` giving the logits.
+    public struct ClassifierHead {
+        /// The pooler's dense layer; nil pools by the checkpoint's `config.pooling` instead.
+        public var pooler: Linear?
+        /// The output layer: one row per class.
+        public var classifier: Linear
+        /// One name per class, in class order.
+        public var labels: [String]
+
+        /// A head of the given parts.
+        public init(pooler: Linear?, classifier: Linear, labels: [String]) {
+            self.pooler = pooler
+            self.classifier = classifier
+            self.labels = labels
+        }
+    }
 
     /// Architecture, tokenizer and pooling.
     public var config: QVB.BertConfig
@@ -30,14 +79,32 @@ public struct BertCheckpoint {
     public var embeddingNorm: Norm
     /// Encoder layers.
     public var layers: [Layer]
+    /// The classification head; nil for an embedder.
+    public var head: ClassifierHead?
     /// Where it was read from.
     public var source: String
+
+    /// A checkpoint of the given parts (`head` nil: an embedder).
+    public init(config: QVB.BertConfig, tokenizer: QVB.Tokenizer, wordEmbeddings: [Float], positionEmbeddings: [Float],
+                tokenTypeEmbeddings: [Float], embeddingNorm: Norm, layers: [Layer], head: ClassifierHead? = nil, source: String) {
+        self.config = config
+        self.tokenizer = tokenizer
+        self.wordEmbeddings = wordEmbeddings
+        self.positionEmbeddings = positionEmbeddings
+        self.tokenTypeEmbeddings = tokenTypeEmbeddings
+        self.embeddingNorm = embeddingNorm
+        self.layers = layers
+        self.head = head
+        self.source = source
+    }
 }
 
 extension BertCheckpoint {
     /// Reads a BERT-family folder (or a `.safetensors` file inside one). Weights are found by
     /// `BertTensorNames`: with or without the `bert.` prefix, LayerNorms as `weight`/`bias` or
-    /// `gamma`/`beta`.
+    /// `gamma`/`beta`. A folder with `classifier.*` tensors (`BertForSequenceClassification`)
+    /// gets its head, labels from `id2label`; without them it is an embedder (a pooler alone is
+    /// ignored).
     public init(huggingFaceFolder input: String) throws(CompileError) {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
@@ -63,8 +130,7 @@ extension BertCheckpoint {
 
         let weights = BertTensorNames(try SafeTensorsFile(path: weightsPath))
         func linear(_ l: Int, _ module: BertParameter.Module, out: Int, in inF: Int) throws(CompileError) -> Linear {
-            Linear(weight: try weights.floats(.encoder(layer: l, module, .weight), shape: [out, inF]),
-                   bias: try weights.floats(.encoder(layer: l, module, .bias), shape: [out]), outFeatures: out, inFeatures: inF)
+            try Linear(weights, { .encoder(layer: l, module, $0) }, out: out, in: inF)
         }
         func norm(_ part: (BertParameter.Part) -> BertParameter) throws(CompileError) -> Norm {
             Norm(gamma: try weights.floats(part(.weight), shape: [hidden]), beta: try weights.floats(part(.bias), shape: [hidden]))
@@ -90,11 +156,12 @@ extension BertCheckpoint {
                 output: try linear(l, .output, out: hidden, in: intermediate),
                 outputNorm: try norm { .encoder(layer: l, .outputNorm, $0) }))
         }
+        head = try ClassifierHead.read(weights, config: cfg, hidden: hidden)
         let sentence = try SentenceTransformersSettings(folder: folder)
         config = QVB.BertConfig(hidden: hidden, layers: layerCount, heads: heads, intermediate: intermediate,
                                 vocabSize: vocabSize, maxPositions: maxPositions, typeVocabSize: typeVocab,
                                 layerNormEps: Float(cfg.double("layer_norm_eps") ?? 1e-12),
-                                pooling: sentence.pooling, normalize: sentence.normalize, labels: [])
+                                pooling: sentence.pooling, normalize: sentence.normalize, labels: head?.labels ?? [])
         tokenizer = try Self.tokenizerSettings(folder: folder, vocab: vocab, maxPositions: maxPositions,
                                                sentenceMaxLength: sentence.maxSequenceLength)
         source = folder

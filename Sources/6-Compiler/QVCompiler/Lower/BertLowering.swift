@@ -1,13 +1,13 @@
 import QVFormat
 import QVKernels
 
-/// The BERT topology — embeddings, encoder layers, pooling — stated through the lowering kit,
+/// The BERT topology — embeddings, encoder layers, pooling or a classification head — stated through the lowering kit,
 /// which decides what each op becomes at the kit's mode and preset.
 struct BertLowering {
     /// The model.
     let checkpoint: BertCheckpoint
 
-    private var hidden: Int { checkpoint.config.hidden }
+    var hidden: Int { checkpoint.config.hidden }
     private var heads: Int { checkpoint.config.heads }
 
     /// Builds the graph into `kit`; returns the model's named inputs and outputs.
@@ -31,22 +31,33 @@ struct BertLowering {
             h = try encoderLayer(kit, l, layer, input: h, mask: mask)
         }
 
-        g.beginSection("pooling")
-        let pooled = g.value("pooled", shape: [1, hidden])
-        if c.config.pooling == "cls" {
-            g.op("pool.cls", .clsPool, inputs: [h], outputs: [pooled])
-        } else {
-            g.op("pool.mean", .meanPool, inputs: [h, mask], outputs: [pooled])
+        let inputs = [QVB.Port(name: "input_ids", value: ids, role: .tokenIds),
+                      QVB.Port(name: "token_type_ids", value: types, role: .tokenTypes),
+                      QVB.Port(name: "attention_mask", value: mask, role: .attentionMask)]
+        if let head = c.head {
+            g.beginSection("head")
+            return (inputs, [try classifier(kit, head, input: h, mask: mask)])
         }
+        g.beginSection("pooling")
+        let pooled = pool(g, c.config.pooling, input: h, mask: mask)
         var embedding = pooled
         if c.config.normalize {
             embedding = g.value("embedding", shape: [1, hidden])
             g.op("normalize", .l2Normalize(epsilon: 1e-12), inputs: [pooled], outputs: [embedding])
         }
-        let inputs = [QVB.Port(name: "input_ids", value: ids, role: .tokenIds),
-                      QVB.Port(name: "token_type_ids", value: types, role: .tokenTypes),
-                      QVB.Port(name: "attention_mask", value: mask, role: .attentionMask)]
         return (inputs, [QVB.Port(name: "embedding", value: embedding, role: .embedding)])
+    }
+
+    /// The FP32 value `pooled` `[1, hidden]`: the CLS row when `pooling` is "cls", else the mean
+    /// over the tokens `mask` attends.
+    func pool(_ g: GraphBuilder, _ pooling: String, input h: Int, mask: Int) -> Int {
+        let pooled = g.value("pooled", shape: [1, hidden])
+        if pooling == "cls" {
+            g.op("pool.cls", .clsPool, inputs: [h], outputs: [pooled])
+        } else {
+            g.op("pool.mean", .meanPool, inputs: [h, mask], outputs: [pooled])
+        }
+        return pooled
     }
 
     private func encoderLayer(_ kit: QuantizedGraphBuilder, _ l: Int, _ layer: BertCheckpoint.Layer, input h: Int,

@@ -22,11 +22,12 @@ struct FoldedWeights {
 
 extension QuantizedGraphBuilder {
     /// A linear layer writing FP32 value `output` (plus `residual`, an FP32 value, if given).
-    /// Its weights are quantized per channel (a plan row) when its input is codes in the target.
+    /// Its weights are quantized per channel (a plan row, in the preset's format for `weights`)
+    /// when its input is codes in the target.
     func linear(_ name: String, _ lin: LinearParameters, input: Operand, output: String, residual: Int? = nil,
-                activation act: QVB.Activation = .none) throws(CompileError) -> Int {
+                activation act: QVB.Activation = .none, weights role: WeightRole = .encoder) throws(CompileError) -> Int {
         var folded: FoldedWeights?
-        if let row = try weightRow(name, lin, input: input) { folded = try fold(lin, row: row, input: input) }
+        if let row = try weightRow(name, lin, input: input, role: role) { folded = try fold(lin, row: row, input: input) }
         return emitLinear(name, lin, inputs: [input.value] + (residual.map { [$0] } ?? []), output: output, activation: act, folded: folded)
     }
 
@@ -40,7 +41,7 @@ extension QuantizedGraphBuilder {
         guard let format = format(role) else {
             return Operand(value: try linear(name, lin, input: input, output: output, activation: act), point: nil)
         }
-        let weights = try weightRow(name, lin, input: input)
+        let weights = try weightRow(name, lin, input: input, role: .encoder)
         let clipping: QuantPlan.Clipping = act == .gelu ? .meanSquaredError : .observedRange
         guard buildsQuantized else {
             let out = emitLinear(name, lin, inputs: [input.value], output: output, activation: act, folded: nil)
@@ -54,7 +55,7 @@ extension QuantizedGraphBuilder {
         if let folded, let inputRow = input.point, format.bits <= 2,
            layout == .rowMajor || (lin.outFeatures / heads) * format.bits % 8 == 0 {
             let columns = (0..<lin.outFeatures).map {
-                ThresholdSearch.Column(scale: folded.alpha[$0], bias: folded.bias[$0], gelu: act == .gelu)
+                ThresholdSearch.Column(scale: folded.alpha[$0], bias: folded.bias[$0], activation: act)
             }
             let ranges = ThresholdSearch.ranges(weights: folded.packed, activation: plan.rows[inputRow].format)
             if let (table, _) = ThresholdSearch.table(columns: columns, ranges: ranges, next: next) {
@@ -71,11 +72,12 @@ extension QuantizedGraphBuilder {
         return Operand(value: codes, point: row)
     }
 
-    /// Declares the per-channel weight row of a linear layer whose input is codes in the target.
-    private func weightRow(_ name: String, _ lin: LinearParameters, input: Operand) throws(CompileError) -> Int? {
+    /// Declares the per-channel weight row (format of `role`) of a linear layer whose input is
+    /// codes in the target.
+    private func weightRow(_ name: String, _ lin: LinearParameters, input: Operand, role: WeightRole) throws(CompileError) -> Int? {
         guard input.point != nil else { return nil }
-        guard let format = preset.weights else {
-            throw CompileError("'\(name)' reads codes but the preset has no weight format; give the preset one")
+        guard let format = format(role) else {
+            throw CompileError("'\(name)' reads codes but the preset has no \(role) weight format; give the preset one")
         }
         return try declare(QuantPlan.Row(subject: .weight(rows: lin.outFeatures, columns: lin.inFeatures), label: name + ".weight",
                                          format: format, granularity: .perChannel, offset: .zero, clipping: .weightRows))

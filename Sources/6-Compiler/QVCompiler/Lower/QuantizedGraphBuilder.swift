@@ -28,6 +28,16 @@ final class QuantizedGraphBuilder {
         case activations
         /// q, k, v of the integer attention.
         case attentionOperands
+        /// Input activations of the classification head's linear layers.
+        case headActivations
+    }
+
+    /// Which format of the preset a linear layer's weights take.
+    enum WeightRole {
+        /// Encoder linear layers.
+        case encoder
+        /// The classification head's pooler and classifier.
+        case head
     }
 
     /// A value passed between kit ops.
@@ -71,7 +81,19 @@ final class QuantizedGraphBuilder {
 
     /// The preset's format for `role`.
     func format(_ role: CodesRole) -> QuantFormat? {
-        role == .activations ? preset.activations : preset.attentionOperands
+        switch role {
+        case .activations: preset.activations
+        case .attentionOperands: preset.attentionOperands
+        case .headActivations: preset.headActivations
+        }
+    }
+
+    /// The preset's format for weights of `role`.
+    func format(_ role: WeightRole) -> QuantFormat? {
+        switch role {
+        case .encoder: preset.weights
+        case .head: preset.headWeights
+        }
     }
 
     // MARK: Plan rows

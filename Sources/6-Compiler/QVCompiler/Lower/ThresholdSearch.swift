@@ -1,8 +1,9 @@
+import QVFormat
 import QVKernels
 
 /// Folds a GEMM's FP32 epilogue and the next layer's quantizer into integer thresholds
 /// (`CodeThresholds`), so the runtime turns accumulators straight into codes. The search runs
-/// the very FP32 operations the runtime's epilogue runs (multiply, add, the shared GELU) on every
+/// the very FP32 operations the runtime's epilogue runs (multiply, add, the shared activation) on every
 /// accumulator a column can produce and reads off where each code boundary is crossed; the
 /// result is exact by construction, and a column whose codes don't fit the form is refused.
 enum ThresholdSearch {
@@ -10,7 +11,7 @@ enum ThresholdSearch {
     struct Column {
         let scale: Float
         let bias: Float?
-        let gelu: Bool
+        let activation: QVB.Activation
     }
 
     /// The threshold table (2·B rows of `columns.count` Int32s, uppers then lowers) and whether
@@ -27,7 +28,13 @@ enum ThresholdSearch {
             let count = Int(range.upperBound) - Int(range.lowerBound) + 1
             y = (0..<count).map { Float(Int32(Int(range.lowerBound) + $0)) * column.scale }
             if let bias = column.bias { y = y.map { $0 + bias } }
-            if column.gelu { y.withUnsafeMutableBufferPointer { geluInPlace($0.baseAddress!, count: count) } }
+            y.withUnsafeMutableBufferPointer { values in
+                switch column.activation {
+                case .none: break
+                case .gelu: geluInPlace(values.baseAddress!, count: count)
+                case .tanh: hyperbolicTangentInPlace(values.baseAddress!, count: count)
+                }
+            }
             let fields = y.map { next.format.field(ofCode: next.code($0)) }
             for j in 1...b {
                 guard let (upper, lower) = crossings(fields, boundary: UInt8(j), first: range.lowerBound) else { return nil }
