@@ -9,6 +9,7 @@ import QVText
 /// With `--kernels`, the GEMM kernel benchmark instead (`kernelBenchCommand`).
 func benchCommand(_ words: [String]) throws(CommandLineError) {
     if words.contains("--kernels") { return try kernelBenchCommand(words) }
+    if words.contains("--train") { return try trainBenchCommand(words) }
     let args = try Arguments(words, valued: ["--seq", "--threads", "--runs", "--warmup"], switches: ["--json"])
     guard args.positional.count == 1 else { throw .usage("bench takes one .qvb file") }
     let loaded = try LoadedModel(path: args.positional[0])

@@ -2,12 +2,15 @@ import Foundation
 import QVCommandLine
 import QVCompiler
 import QVFormat
+import QVTrainer
 
-/// `qvc compile MODEL -o OUT.qvb [--bits …] [--zstd] [--calibration FILE] [--json]`
+/// `qvc compile MODEL -o OUT.qvb [--bits …] [--zstd] [--calibration FILE] [--json]`; a `.ckpt`
+/// compiles at its trained bits with its trained quantizers (no calibration, no flags needed).
 func compileCommand(_ words: [String]) throws(CommandLineError) {
     let args = try Arguments(words, valued: ["-o", "--bits", "--calibration"], switches: ["--zstd", "--json"])
     guard args.positional.count == 1 else { throw .usage("compile takes one model folder or file, got \(args.positional.count)") }
     guard let output = args.value("-o") else { throw .usage("compile needs -o OUT.qvb") }
+    if args.positional[0].hasSuffix(".ckpt") { return try compileTrained(args, output: output) }
     let bits = args.value("--bits") ?? "fp32"
     guard let precision = Precision(rawValue: bits) else {
         throw .usage("--bits \(bits) is not one of \(Precision.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -41,5 +44,43 @@ func compileCommand(_ words: [String]) throws(CommandLineError) {
                                 ("bytes", .int(bytes.count)), ("seconds", .double(seconds))]).rendered)
     } else {
         print("wrote \(output): \(precision.rawValue), \(bytes.count) bytes in \(String(format: "%.1f", seconds)) s")
+    }
+}
+
+/// `qvc compile MODEL.ckpt -o OUT.qvb`: the trained network, every quantizer from the checkpoint.
+func compileTrained(_ args: Arguments, output: String) throws(CommandLineError) {
+    let path = args.positional[0]
+    let start = monotonicMilliseconds()
+    let model: BertClassifier
+    do { model = try BertClassifier.load(try CheckpointFile(path: path)) } catch let e as TrainerError { throw CommandLineError(e.message) } catch {
+        throw CommandLineError("\(error)")
+    }
+    guard let precision = Precision(rawValue: model.recipe.bits) else { throw CommandLineError("\(path): bits '\(model.recipe.bits)' cannot be compiled") }
+    if let bits = args.value("--bits"), bits != precision.rawValue {
+        throw .usage("\(path) was trained at \(precision.rawValue); --bits \(bits) would not be the trained network (leave --bits out)")
+    }
+    let options = CompileOptions(precision: precision, compression: args.has("--zstd") ? .zstd : .none,
+                                 command: (["qvc"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
+    var checkpoint = model.encoderCheckpoint
+    let h = model.head
+    checkpoint.head = BertCheckpoint.ClassifierHead(pooler: h.pooler, classifier: h.classifier, labels: h.labels)
+    let bytes: [UInt8]
+    do throws(CompileError) {
+        if precision == .fp32 {
+            bytes = try Compiler.compile(checkpoint, options: options)
+        } else {
+            let plan = try Compiler.quantizationPlan(checkpoint, precision: precision).plan
+            let scales: TrainedScales
+            do { scales = try model.trainedScales(for: plan) } catch { throw CompileError(error.message) }
+            bytes = try Compiler.compile(checkpoint, options: options, plan: plan, source: scales)
+        }
+    } catch { throw CommandLineError(error.message) }
+    try AtomicFile.write(bytes, to: output)
+    let seconds = (monotonicMilliseconds() - start) / 1000
+    if args.has("--json") {
+        print(JSONValue.object([("output", .string(output)), ("precision", .string(precision.rawValue)), ("trained", .bool(true)),
+                                ("bytes", .int(bytes.count)), ("seconds", .double(seconds))]).rendered)
+    } else {
+        print("wrote \(output): \(precision.rawValue) as trained, \(bytes.count) bytes in \(String(format: "%.1f", seconds)) s")
     }
 }

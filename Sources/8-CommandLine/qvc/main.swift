@@ -2,10 +2,14 @@ import QVCommandLine
 
 let usage = """
 usage: qvc compile MODEL_DIR_OR_FILE -o OUT.qvb [--bits fp32|w8a8|w2a2|w1a1] [--zstd] [--calibration TEXTS.txt] [--json]
+       qvc finetune --model DIR_OR_CKPT --data FILE -o OUT.ckpt [--bits fp32|w8a8|w2a2|w1a1] [--teacher CKPT] [--epochs N]
+                    [--batch N] [--lr X] [--max-length N] [--threads N] [--seed N] [--text-column C] [--label-column L]
+                    [--recipe lsq|no-split-qkv|no-binreg|no-kd|hidden-kd|per-tensor,...] [--max-steps N] [--resume] [--json]
        qvc eval MODEL.qvb --data FILE [--text-column C] [--label-column L] [--threads N] [--json]
        qvc inspect FILE.qvb [--json]
        qvc bench FILE.qvb [--seq N] [--threads N] [--runs N] [--json]
        qvc bench --kernels [--threads N] [--json] [--quick]
+       qvc bench --train MODEL_DIR [--bits B] [--batch N] [--seq N] [--threads N] [--steps N] [--json]
 """
 
 let words = Array(CommandLine.arguments.dropFirst())
@@ -14,6 +18,7 @@ runCommand(program: "qvc") { () throws(CommandLineError) in
     let rest = Array(words.dropFirst())
     switch command {
     case "compile": try compileCommand(rest)
+    case "finetune": try finetuneCommand(rest)
     case "eval": try evalCommand(rest)
     case "inspect": try inspectCommand(rest)
     case "bench": try benchCommand(rest)

@@ -72,7 +72,7 @@ public final class BertClassifier {
             lin.quantizer = WeightQuantizer(label: lin.name + ".weight", format: f.eightBitWeights, rule: .learned, rows: lin.outFeatures, perChannel: true)
         }
         headQuantizers = (pooler.map { _ in ActivationQuantizer(label: "pooled", format: f.eightBitActivations, learnsOffset: true) },
-                          ActivationQuantizer(label: pooler == nil ? "pooled" : "pooler.out", format: f.eightBitActivations, learnsOffset: true))
+                          ActivationQuantizer(label: pooler == nil ? "pooled" : "pooler.output", format: f.eightBitActivations, learnsOffset: true))
     }
 
     /// Class names.

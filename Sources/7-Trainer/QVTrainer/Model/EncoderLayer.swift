@@ -27,6 +27,14 @@ public final class EncoderLayer {
         /// GELU output (fc2's input; MSE clipping).
         public let gelu: ActivationQuantizer
 
+        /// Each plan point of the layer with its quantizer (a shared q/k/v quantizer under
+        /// each of the three labels).
+        func points(prefix: String) -> [(label: String, quantizer: ActivationQuantizer)] {
+            [("input", input), ("attention.self.query.out", query), ("attention.self.key.out", key),
+             ("attention.self.value.out", value), ("attention.self.probs", probabilities), ("attention.context", context),
+             ("attention.output.normed", normed), ("intermediate.gelu", gelu)].map { (prefix + $0.0, $0.1) }
+        }
+
         /// All of them, each once.
         var all: [ActivationQuantizer] {
             var seen: [ObjectIdentifier] = []

@@ -17,15 +17,14 @@ extension Tape {
 
     /// Exact GELU, `x·Φ(x) = ½x(1 + erf(x/√2))`, as BERT and the runtime use.
     public func gelu(_ x: Variable) -> Variable {
-        let y = x.value.map { 0.5 * $0 * (1 + erff($0 * Float(0.5).squareRoot())) }
-        let result = output(x.shape, y, from: x)
+        let cdf = x.value.map { 0.5 * (1 + erff($0 * Float(0.5).squareRoot())) }
+        let result = output(x.shape, (0..<x.count).map { x.value[$0] * cdf[$0] }, from: x)
         record(result) { dy in
             let k = 1 / Float(2 * Double.pi).squareRoot()
             x.accumulate { dx in
                 for i in 0..<dx.count {
                     let v = x.value[i]
-                    let cdf = 0.5 * (1 + erff(v * Float(0.5).squareRoot())), pdf = k * expf(-0.5 * v * v)
-                    dx[i] += dy[i] * (cdf + v * pdf)
+                    dx[i] += dy[i] * (cdf[i] + v * k * expf(-0.5 * v * v))
                 }
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import QVQuant
 
 /// How a model is quantized and trained: the bits of each module (the paper's module-dependent
@@ -66,6 +67,27 @@ public struct ModuleFormats: Equatable, Sendable {
         case "w2a2": (weights, activations, attentionOperands, probabilities) = (.signed2, .unsigned2, .signed2, .unsigned2)
         case "w1a1": (weights, activations, attentionOperands, probabilities) = (.binary, .binary, .binary, .unsigned1)
         default: return nil
+        }
+    }
+}
+
+extension Recipe {
+    /// Applies `--recipe` changes, comma-separated: `lsq` (plain LSQ: no distillation, no
+    /// BinReg, per-tensor steps), `no-split-qkv`, `no-binreg`, `no-kd`, `hidden-kd` (add
+    /// hidden-state distillation), `per-tensor`, `per-channel`.
+    public mutating func apply(_ changes: String) throws(TrainerError) {
+        for change in changes.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            switch change {
+            case "lsq": perChannelWeights = false; distillLogits = 0; distillHidden = 0; binReg = 0
+            case "no-split-qkv": splitQKV = false
+            case "no-binreg": binReg = 0
+            case "no-kd": distillLogits = 0; distillHidden = 0
+            case "hidden-kd": distillHidden = 1
+            case "per-tensor": perChannelWeights = false
+            case "per-channel": perChannelWeights = true
+            default:
+                throw TrainerError("--recipe: unknown change '\(change)'; use lsq, no-split-qkv, no-binreg, no-kd, hidden-kd, per-tensor, per-channel")
+            }
         }
     }
 }
