@@ -28,11 +28,12 @@ final class FinetuneReporter {
     /// One step done.
     func step(_ s: StepReport) {
         let now = monotonicMilliseconds()
-        if firstStep == nil { firstStep = (s.step - 1, now) }
-        let rate = Double(s.step - firstStep!.step) / max((now - firstStep!.ms) / 1000, 1e-9)
-        let eta = Double(s.of - s.step) / max(rate, 1e-9)
+        if firstStep == nil { firstStep = (s.step, now) }
+        let done = s.step - firstStep!.step
+        let rate = done > 0 ? Double(done) / max((now - firstStep!.ms) / 1000, 1e-9) : Double.nan
+        let eta = Double(s.of - s.step) / rate
         let line = "step \(s.step)/\(s.of) epoch \(s.epoch + 1) loss \(String(format: "%.4f", s.loss)) acc \(String(format: "%.3f", s.accuracy)) "
-            + "\(String(format: "%.2f", rate)) steps/s ETA \(Self.duration(eta))"
+            + "\(rate.isFinite ? String(format: "%.2f", rate) : "?") steps/s ETA \(Self.duration(eta))"
         if isTerminal { progress.update(line) } else if now - lastLog > 30_000 || s.step == s.of { lastLog = now; log("qvc: \(line)\n") }
     }
 
