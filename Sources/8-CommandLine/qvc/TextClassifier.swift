@@ -24,6 +24,7 @@ func openClassifier(_ path: String, threads: Int) throws(CommandLineError) -> an
 /// A `.qvb` classifier run by the runtime: the text through its tokenizer, the class of the
 /// largest logit.
 struct CompiledClassifier: TextClassifier {
+    /// The model's label names.
     let labelNames: [String]
     private let path: String
     private let loaded: LoadedModel
