@@ -1,7 +1,7 @@
 import Testing
 @testable import QVTrainer
 
-@Suite("Fine-tuning a tiny BERT")
+@Suite("Fine-tuning a tiny BERT", .serialized)
 struct FineTunerTests {
     /// Mean loss of the first and last `k` steps of a run.
     func lossEnds(_ bits: String, steps: Int) -> (first: Double, last: Double) {
@@ -20,9 +20,10 @@ struct FineTunerTests {
 
     /// Weights after a run of `steps`, optionally stopped at `stopAt` and resumed in a fresh
     /// model and tuner from the saved parameters and state.
-    func weights(_ bits: String, steps: Int, stopAt: Int? = nil) -> [[Float]] {
+    func weights(_ bits: String, steps: Int, stopAt: Int? = nil, threads: Int = 1) -> [[Float]] {
         let train = TinyTask.examples(128, seed: 1), validation = TinyTask.examples(32, seed: 2)
-        let options = TinyTask.options(steps: steps)
+        var options = TinyTask.options(steps: steps)
+        options.threads = threads
         var model = TinyTask.model(bits)
         var tuner = FineTuner(model: model, teacher: nil, options: options, train: train, validation: validation)
         if let stopAt {
@@ -44,11 +45,13 @@ struct FineTunerTests {
         return model.parameterValues.map(\.values)
     }
 
-    @Test(arguments: ["fp32", "w2a2"]) func sameSeedSameWeights(bits: String) {
-        #expect(weights(bits, steps: 30) == weights(bits, steps: 30))
+    @Test(arguments: ["fp32", "w2a2"], [1, 2]) func sameSeedSameWeights(bits: String, threads: Int) {
+        let same = weights(bits, steps: 30, threads: threads) == weights(bits, steps: 30, threads: threads)
+        #expect(same)
     }
 
     @Test(arguments: ["fp32", "w2a2", "w1a1"]) func resumedRunEndsBitIdentical(bits: String) {
-        #expect(weights(bits, steps: 30, stopAt: 17) == weights(bits, steps: 30))
+        let same = weights(bits, steps: 30, stopAt: 17) == weights(bits, steps: 30)
+        #expect(same)
     }
 }

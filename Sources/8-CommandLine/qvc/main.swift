@@ -5,6 +5,7 @@ usage: qvc compile MODEL_DIR_OR_FILE -o OUT.qvb [--bits fp32|w8a8|w2a2|w1a1] [--
        qvc finetune --model DIR_OR_CKPT --data FILE -o OUT.ckpt [--bits fp32|w8a8|w2a2|w1a1] [--teacher CKPT] [--epochs N]
                     [--batch N] [--lr X] [--max-length N] [--threads N] [--seed N] [--text-column C] [--label-column L]
                     [--recipe lsq|no-split-qkv|no-binreg|no-kd|hidden-kd|per-tensor,...] [--max-steps N] [--resume] [--json]
+       qvc split --data FILE -o DIR [--test 0.1] [--seed N] [--json]
        qvc eval MODEL.qvb --data FILE [--text-column C] [--label-column L] [--threads N] [--json]
        qvc inspect FILE.qvb [--json]
        qvc bench FILE.qvb [--seq N] [--threads N] [--runs N] [--json]
@@ -20,6 +21,7 @@ runCommand(program: "qvc") { () throws(CommandLineError) in
     case "compile": try compileCommand(rest)
     case "finetune": try finetuneCommand(rest)
     case "eval": try evalCommand(rest)
+    case "split": try splitCommand(rest)
     case "inspect": try inspectCommand(rest)
     case "bench": try benchCommand(rest)
     case "-h", "--help", "help": print(usage)

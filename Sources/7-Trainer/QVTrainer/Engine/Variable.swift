@@ -46,7 +46,10 @@ public final class Variable {
         precondition(g.count == value.count, "Variable: gradient of \(g.count) for \(value.count) values")
         if grad.isEmpty { grad = g; return }
         grad.withUnsafeMutableBufferPointer { d in
-            g.withUnsafeBufferPointer { s in for i in 0..<d.count { d[i] += s[i] } }
+            g.withUnsafeBufferPointer { s in
+                let out = SharedPointer(base: d.baseAddress!)
+                Parallel.forEach(d.count) { out.base[$0] += s[$0] }
+            }
         }
     }
 }

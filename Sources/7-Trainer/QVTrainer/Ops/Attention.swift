@@ -29,28 +29,29 @@ extension Tape {
         precondition(scores.shape[2] == length && groups % lengths.count == 0, "maskedSoftmax: \(scores.shape)")
         let heads = groups / lengths.count
         var p = [Float](repeating: 0, count: scores.count)
-        for g in 0..<groups {
-            let keys = lengths[g / heads]
-            for i in 0..<length {
-                let base = (g * length + i) * length
+        let out = SharedPointer(base: p.withUnsafeMutableBufferPointer { $0.baseAddress! })
+        scores.value.withUnsafeBufferPointer { sv in
+            Parallel.forEach(groups * length, grain: 64) { row in
+                let keys = lengths[row / length / heads], base = row * length
                 var m = -Float.infinity
-                for j in 0..<keys { m = max(m, scores.value[base + j]) }
+                for j in 0..<keys { m = max(m, sv[base + j]) }
                 var s: Float = 0
-                for j in 0..<keys { let e = expf(scores.value[base + j] - m); p[base + j] = e; s += e }
+                for j in 0..<keys { let e = expf(sv[base + j] - m); out.base[base + j] = e; s += e }
                 let inv = 1 / s
-                for j in 0..<keys { p[base + j] *= inv }
+                for j in 0..<keys { out.base[base + j] *= inv }
             }
         }
         let result = output(scores.shape, p, from: scores)
         record(result) { dy in
-            scores.accumulate { dx in
-                for row in 0..<(groups * length) {
-                    let base = row * length
-                    var dot: Float = 0
-                    for j in 0..<length { dot += dy[base + j] * p[base + j] }
-                    for j in 0..<length { dx[base + j] += p[base + j] * (dy[base + j] - dot) }
-                }
+            var dx = [Float](repeating: 0, count: p.count)
+            let grad = SharedPointer(base: dx.withUnsafeMutableBufferPointer { $0.baseAddress! })
+            Parallel.forEach(groups * length, grain: 64) { row in
+                let base = row * length
+                var dot: Float = 0
+                for j in 0..<length { dot += dy[base + j] * p[base + j] }
+                for j in 0..<length { grad.base[base + j] = p[base + j] * (dy[base + j] - dot) }
             }
+            scores.accumulate(dx)
         }
         return result
     }

@@ -5,8 +5,7 @@ extension Tape {
     /// `a + b`, same shape (residual connections, embedding sums).
     public func add(_ a: Variable, _ b: Variable) -> Variable {
         precondition(a.count == b.count, "add: \(a.shape) + \(b.shape)")
-        var y = a.value
-        y.withUnsafeMutableBufferPointer { d in b.value.withUnsafeBufferPointer { s in for i in 0..<d.count { d[i] += s[i] } } }
+        let y = a.value.withUnsafeBufferPointer { x in b.value.withUnsafeBufferPointer { z in Parallel.map(x.count) { x[$0] + z[$0] } } }
         let result = output(a.shape, y, from: a, b)
         record(result) { dy in
             if a.requiresGradient { a.accumulate(dy) }
@@ -17,16 +16,18 @@ extension Tape {
 
     /// Exact GELU, `x·Φ(x) = ½x(1 + erf(x/√2))`, as BERT and the runtime use.
     public func gelu(_ x: Variable) -> Variable {
-        let cdf = x.value.map { 0.5 * (1 + erff($0 * Float(0.5).squareRoot())) }
-        let result = output(x.shape, (0..<x.count).map { x.value[$0] * cdf[$0] }, from: x)
+        let v = x.value
+        let cdf = v.withUnsafeBufferPointer { xs in Parallel.map(xs.count) { 0.5 * (1 + erff(xs[$0] * Float(0.5).squareRoot())) } }
+        let y = v.withUnsafeBufferPointer { xs in cdf.withUnsafeBufferPointer { c in Parallel.map(xs.count) { xs[$0] * c[$0] } } }
+        let result = output(x.shape, y, from: x)
         record(result) { dy in
             let k = 1 / Float(2 * Double.pi).squareRoot()
-            x.accumulate { dx in
-                for i in 0..<dx.count {
-                    let v = x.value[i]
-                    dx[i] += dy[i] * (cdf[i] + v * k * expf(-0.5 * v * v))
+            let g = v.withUnsafeBufferPointer { xs in
+                cdf.withUnsafeBufferPointer { c in
+                    dy.withUnsafeBufferPointer { d in Parallel.map(xs.count) { d[$0] * (c[$0] + xs[$0] * k * expf(-0.5 * xs[$0] * xs[$0])) } }
                 }
             }
+            x.accumulate(g)
         }
         return result
     }
@@ -39,12 +40,19 @@ extension Tape {
         return result
     }
 
-    /// Inverted dropout: each value zeroed with probability `p`, the rest scaled by `1/(1-p)`;
-    /// the identity when the tape is not training or `p` is 0. Masks come from `rng`.
+    /// Inverted dropout: each value zeroed with probability `p` (to 1/65536), the rest scaled by
+    /// `1/(1-p)`; the identity when the tape is not training or `p` is 0. Masks come from `rng`.
     public func dropout(_ x: Variable, probability p: Float, rng: inout SplitMix64) -> Variable {
         guard training, p > 0 else { return x }
-        let keep = 1 / (1 - p)
-        let mask = (0..<x.count).map { _ in rng.nextUnit() < p ? Float(0) : keep }
+        let keep = 1 / (1 - p), threshold = UInt64(Double(p) * 65536)
+        // Four 16-bit uniform draws from each 64-bit random number.
+        var mask = [Float](repeating: keep, count: x.count)
+        var bits: UInt64 = 0
+        for i in 0..<x.count {
+            if i & 3 == 0 { bits = rng.next() }
+            if bits & 0xFFFF < threshold { mask[i] = 0 }
+            bits >>= 16
+        }
         let result = output(x.shape, zip(x.value, mask).map { $0 * $1 }, from: x)
         record(result) { dy in x.accumulate(zip(dy, mask).map { $0 * $1 }) }
         return result

@@ -42,9 +42,7 @@ extension Tape {
                     }
                 }
                 if let b, b.requiresGradient {
-                    b.accumulate { db in
-                        for r in 0..<rows { for o in 0..<outF { db[o] += g[r * outF + o] } }
-                    }
+                    b.accumulate(Self.columnSums(g, rows: rows, columns: outF))
                 }
             }
         }
@@ -62,9 +60,12 @@ extension Tape {
         a.value.withUnsafeBufferPointer { av in
             b.value.withUnsafeBufferPointer { bv in
                 y.withUnsafeMutableBufferPointer { yv in
-                    for i in 0..<g {
-                        BLAS.gemm(transposeA: false, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, av.baseAddress! + i * m * k,
-                                  lda: k, bv.baseAddress! + i * k * n, ldb: transposeB ? k : n, beta: 0, yv.baseAddress! + i * m * n, ldc: n)
+                    let out = SharedPointer(base: yv.baseAddress!)
+                    Parallel.chunks(g) { groups in
+                        for i in groups {
+                            BLAS.serialGemm(transposeA: false, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, av.baseAddress! + i * m * k,
+                                            lda: k, bv.baseAddress! + i * k * n, ldb: transposeB ? k : n, beta: 0, out.base + i * m * n, ldc: n)
+                        }
                     }
                 }
             }
@@ -76,29 +77,34 @@ extension Tape {
                     // da = alpha · dy · op(B)ᵀ
                     b.value.withUnsafeBufferPointer { bv in
                         a.accumulate { da in
-                            for i in 0..<g {
-                                BLAS.gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n, alpha: alpha,
-                                          gv.baseAddress! + i * m * n, lda: n, bv.baseAddress! + i * k * n, ldb: transposeB ? k : n,
-                                          beta: 1, da.baseAddress! + i * m * k, ldc: k)
+                            let out = SharedPointer(base: da.baseAddress!)
+                            Parallel.chunks(g) { groups in
+                                for i in groups {
+                                    BLAS.serialGemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n, alpha: alpha,
+                                                    gv.baseAddress! + i * m * n, lda: n, bv.baseAddress! + i * k * n, ldb: transposeB ? k : n,
+                                                    beta: 1, out.base + i * m * k, ldc: k)
+                                }
                             }
                         }
                     }
                 }
                 if b.requiresGradient {
                     a.value.withUnsafeBufferPointer { av in
-                        b.accumulate { db in
-                            for i in 0..<g {
+                        b.accumulate { dbAll in
+                            let out = SharedPointer(base: dbAll.baseAddress!)
+                            Parallel.chunks(g) { groups in for i in groups {
+                                let db = out.base
                                 if transposeB {
                                     // d(Bᵀ) = alpha · Aᵀ·dy → dB [n, k] = alpha · dyᵀ·A
-                                    BLAS.gemm(transposeA: true, transposeB: false, m: n, n: k, k: m, alpha: alpha,
-                                              gv.baseAddress! + i * m * n, lda: n, av.baseAddress! + i * m * k, ldb: k,
-                                              beta: 1, db.baseAddress! + i * k * n, ldc: k)
+                                    BLAS.serialGemm(transposeA: true, transposeB: false, m: n, n: k, k: m, alpha: alpha,
+                                                    gv.baseAddress! + i * m * n, lda: n, av.baseAddress! + i * m * k, ldb: k,
+                                                    beta: 1, db + i * k * n, ldc: k)
                                 } else {
-                                    BLAS.gemm(transposeA: true, transposeB: false, m: k, n: n, k: m, alpha: alpha,
-                                              av.baseAddress! + i * m * k, lda: k, gv.baseAddress! + i * m * n, ldb: n,
-                                              beta: 1, db.baseAddress! + i * k * n, ldc: n)
+                                    BLAS.serialGemm(transposeA: true, transposeB: false, m: k, n: n, k: m, alpha: alpha,
+                                                    av.baseAddress! + i * m * k, lda: k, gv.baseAddress! + i * m * n, ldb: n,
+                                                    beta: 1, db + i * k * n, ldc: n)
                                 }
-                            }
+                            } }
                         }
                     }
                 }

@@ -60,20 +60,17 @@ extension Tape {
         if !q.initialized { q.initialize(from: x.value) }
         observer?(q, x.value)
         let quantizer = q.quantizer
-        let y = x.value.map { quantizer.fakeQuantize($0) }
+        let xs = x.value
+        let y = Parallel.map(xs.count) { quantizer.fakeQuantize(xs[$0]) }
         let result = output(x.shape, y, from: x, q.scale, q.offset)
         record(result) { dy in
-            if x.requiresGradient { x.accumulate((0..<x.count).map { dy[$0] * quantizer.straightThroughGradient(x.value[$0]) }) }
-            let g = 1 / (Float(x.count) * Float(max(quantizer.format.codeMax, 1))).squareRoot()
+            if x.requiresGradient { x.accumulate(Parallel.map(xs.count) { dy[$0] * quantizer.straightThroughGradient(xs[$0]) }) }
+            let g = 1 / (Float(xs.count) * Float(max(quantizer.format.codeMax, 1))).squareRoot()
             if q.scale.requiresGradient {
-                var s: Float = 0
-                for i in 0..<x.count { s += dy[i] * quantizer.stepSizeGradient(x.value[i]) }
-                q.scale.accumulate([s * g])
+                q.scale.accumulate([g * Parallel.sum(xs.count) { dy[$0] * quantizer.stepSizeGradient(xs[$0]) }])
             }
             if let offset = q.offset, offset.requiresGradient {
-                var s: Float = 0
-                for i in 0..<x.count { s += dy[i] * quantizer.offsetGradient(x.value[i]) }
-                offset.accumulate([s * g])
+                offset.accumulate([g * Parallel.sum(xs.count) { dy[$0] * quantizer.offsetGradient(xs[$0]) }])
             }
         }
         return result

@@ -90,21 +90,28 @@ extension Tape {
     public func fakeQuantize(weights w: Variable, by q: WeightQuantizer) -> Variable {
         let (rows, columns) = (w.shape[0], w.shape[1])
         let quantizers = q.rowQuantizers(w)
-        var y = [Float](repeating: 0, count: w.count)
-        for r in 0..<rows { for c in 0..<columns { y[r * columns + c] = quantizers[r].fakeQuantize(w.value[r * columns + c]) } }
+        let wv = w.value
+        let y = Parallel.map(w.count) { quantizers[$0 / columns].fakeQuantize(wv[$0]) }
         let result = output(w.shape, y, from: w, q.rule == .learned ? q.scales : nil)
         record(result) { dy in
             switch q.rule {
             case .learned:
                 if w.requiresGradient {
-                    w.accumulate((0..<w.count).map { dy[$0] * quantizers[$0 / columns].straightThroughGradient(w.value[$0]) })
+                    w.accumulate(Parallel.map(w.count) { dy[$0] * quantizers[$0 / columns].straightThroughGradient(wv[$0]) })
                 }
                 guard q.scales.requiresGradient else { return }
                 let perScale = q.perChannel ? columns : w.count
                 let g = 1 / (Float(perScale) * Float(max(q.format.codeMax, 1))).squareRoot()
-                var ds = [Float](repeating: 0, count: q.scales.count)
-                for i in 0..<w.count { ds[q.perChannel ? i / columns : 0] += dy[i] * quantizers[i / columns].stepSizeGradient(w.value[i]) }
-                q.scales.accumulate(ds.map { $0 * g })
+                let step = { (i: Int) in dy[i] * quantizers[i / columns].stepSizeGradient(wv[i]) }
+                if q.perChannel {
+                    q.scales.accumulate(Parallel.map(rows) { r in
+                        var s: Float = 0
+                        for c in 0..<columns { s += step(r * columns + c) }
+                        return s * g
+                    })
+                } else {
+                    q.scales.accumulate([g * Parallel.sum(w.count, step)])
+                }
             case .meanAbsolute:
                 // y = α_r·sign(w) with α_r = mean_c |w_rc|: dy passes straight through the sign
                 // (STE, as BiT), plus the path through α_r, dα_r = Σ_c dy·sign(w), spread as

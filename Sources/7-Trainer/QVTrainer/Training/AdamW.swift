@@ -31,11 +31,12 @@ public struct AdamW {
                 first.withUnsafeMutableBufferPointer { m in
                     second.withUnsafeMutableBufferPointer { v in
                         x.value.withUnsafeMutableBufferPointer { w in
-                            for i in 0..<w.count {
+                            let (pm, pv, pw) = (SharedPointer(base: m.baseAddress!), SharedPointer(base: v.baseAddress!), SharedPointer(base: w.baseAddress!))
+                            Parallel.forEach(w.count, grain: 1 << 14) { i in
                                 let gi = g[i] * gradientScale
-                                m[i] = b1 * m[i] + (1 - b1) * gi
-                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                                w[i] = w[i] * decay - lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                                pm.base[i] = b1 * pm.base[i] + (1 - b1) * gi
+                                pv.base[i] = b2 * pv.base[i] + (1 - b2) * gi * gi
+                                pw.base[i] = pw.base[i] * decay - lr * (pm.base[i] / c1) / ((pv.base[i] / c2).squareRoot() + eps)
                             }
                         }
                     }
@@ -50,7 +51,8 @@ public struct AdamW {
     public static func clippingScale(_ parameters: [NamedParameter], maxNorm: Float) -> Float {
         var total: Double = 0
         for p in parameters where p.variable.hasGradient {
-            for g in p.variable.grad { total += Double(g) * Double(g) }
+            let g = p.variable.grad
+            total += Double(Parallel.sum(g.count) { g[$0] * g[$0] })
         }
         let norm = Float(total.squareRoot())
         return norm > maxNorm && norm.isFinite ? maxNorm / norm : 1

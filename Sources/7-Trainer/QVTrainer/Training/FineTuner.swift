@@ -119,7 +119,13 @@ public final class FineTuner {
         model.layers.flatMap(\.linears).compactMap { lin in
             guard let q = lin.quantizer else { return nil }
             let rows = q.rowQuantizers(lin.weight), columns = lin.inFeatures
-            return (q.label, (0..<lin.weight.count).map { Int8(rows[$0 / columns].code(lin.weight.value[$0])) })
+            let w = lin.weight.value
+            let codes = [Int8](unsafeUninitializedCapacity: w.count) { buffer, n in
+                let out = SharedPointer(base: buffer.baseAddress!)
+                Parallel.forEach(w.count) { (out.base + $0).initialize(to: Int8(rows[$0 / columns].code(w[$0]))) }
+                n = w.count
+            }
+            return (q.label, codes)
         }
     }
 
