@@ -3,15 +3,20 @@
 
 Usage:
     python3 tools/make_random_bert.py OUT_DIR [--hidden 768] [--layers 12] [--heads 12]
-        [--intermediate 3072] [--seed 0] [--vocab-from MODEL_DIR]
+        [--intermediate 3072] [--seed 0] [--vocab-from MODEL_DIR] [--labels A,B,...]
 
 The folder holds config.json, model.safetensors (float32, every key with the `bert.`
 prefix, as in Hugging Face BertForPreTraining checkpoints), vocab.txt copied from
 --vocab-from and tokenizer_config.json (lower-casing, model_max_length 512). There are
 no sentence-transformers files, so consumers pool by mean and do not normalise.
 
+With --labels it is a BertForSequenceClassification folder instead: a `classifier`
+layer (one row per label, outside the `bert.` prefix) on the pooler, and config.json's
+id2label / label2id naming the labels in the order given.
+
 Weights are normal(0, 0.02), biases zero, LayerNorm scale one and shift zero, drawn
-from numpy's PCG64 generator in a fixed order: the same seed gives the same bytes.
+from numpy's PCG64 generator in a fixed order (the classifier last): the same seed
+gives the same bytes, and the encoder is the same with or without --labels.
 """
 
 from __future__ import annotations
@@ -32,10 +37,12 @@ TYPE_VOCAB_SIZE = 2
 INIT_STD = 0.02
 
 
-def bert_config(vocab_size: int, hidden: int, layers: int, heads: int, intermediate: int) -> dict:
-    """config.json contents in the shape Hugging Face writes for BertModel."""
-    return {
-        "architectures": ["BertModel"],
+def bert_config(vocab_size: int, hidden: int, layers: int, heads: int, intermediate: int,
+                labels: list[str]) -> dict:
+    """config.json contents in the shape Hugging Face writes for BertModel, or for
+    BertForSequenceClassification when there are labels."""
+    config = {
+        "architectures": ["BertForSequenceClassification" if labels else "BertModel"],
         "attention_probs_dropout_prob": 0.1,
         "classifier_dropout": None,
         "hidden_act": "gelu",
@@ -55,11 +62,16 @@ def bert_config(vocab_size: int, hidden: int, layers: int, heads: int, intermedi
         "use_cache": True,
         "vocab_size": vocab_size,
     }
+    if labels:
+        config["id2label"] = {str(index): name for index, name in enumerate(labels)}
+        config["label2id"] = {name: index for index, name in enumerate(labels)}
+    return config
 
 
 def random_weights(rng: np.random.Generator, vocab_size: int, hidden: int, layers: int,
-                   intermediate: int) -> dict[str, np.ndarray]:
-    """All BertModel tensors (including the pooler) under their `bert.`-prefixed names."""
+                   intermediate: int, classes: int) -> dict[str, np.ndarray]:
+    """All BertModel tensors (including the pooler) under their `bert.`-prefixed names, and
+    a `classifier` of `classes` rows when `classes` > 0."""
     tensors: dict[str, np.ndarray] = {}
 
     def normal(name: str, shape: tuple[int, ...]) -> None:
@@ -89,6 +101,8 @@ def random_weights(rng: np.random.Generator, vocab_size: int, hidden: int, layer
         dense(prefix + "output.dense", hidden, intermediate)
         layer_norm(prefix + "output.LayerNorm")
     dense("bert.pooler.dense", hidden, hidden)
+    if classes > 0:
+        dense("classifier", classes, hidden)
     return tensors
 
 
@@ -102,7 +116,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--vocab-from", type=Path, default=DEFAULT_VOCAB_FOLDER,
                         help="model folder whose vocab.txt is copied")
+    parser.add_argument("--labels", default="",
+                        help="comma-separated class names: a sequence classifier with these labels")
     args = parser.parse_args()
+    labels = [name.strip() for name in args.labels.split(",")] if args.labels else []
+    if any(not name for name in labels) or len(set(labels)) != len(labels):
+        parser.error("--labels must be distinct, non-empty names separated by commas")
 
     for name in ("hidden", "layers", "heads", "intermediate"):
         if getattr(args, name) < 1:
@@ -126,8 +145,8 @@ def main() -> int:
     vocab_size = vocab_bytes.count(b"\n") + (0 if vocab_bytes.endswith(b"\n") else 1)
 
     rng = np.random.Generator(np.random.PCG64(args.seed))
-    tensors = random_weights(rng, vocab_size, args.hidden, args.layers, args.intermediate)
-    config = bert_config(vocab_size, args.hidden, args.layers, args.heads, args.intermediate)
+    tensors = random_weights(rng, vocab_size, args.hidden, args.layers, args.intermediate, len(labels))
+    config = bert_config(vocab_size, args.hidden, args.layers, args.heads, args.intermediate, labels)
     tokenizer_config = {
         "do_lower_case": True,
         "model_max_length": MAX_POSITIONS,
@@ -151,7 +170,8 @@ def main() -> int:
     parameters = sum(tensor.size for tensor in tensors.values())
     print(f"wrote {args.out_dir}: {args.layers} layers, hidden {args.hidden}, "
           f"{args.heads} heads, intermediate {args.intermediate}, vocab {vocab_size}, "
-          f"{parameters} parameters, seed {args.seed}")
+          f"{parameters} parameters, seed {args.seed}"
+          + (f", classifier of {len(labels)} labels" if labels else ""))
     return 0
 
 

@@ -48,6 +48,9 @@ import QVText
             let dense = ops.first { $0.name == "pooler.dense" }
             #expect(pooler ? dense?.attributes == .linear(activation: .tanh) : dense == nil)
             #expect(ops.last?.name == "classifier" && ops.last?.attributes == .linear(activation: .none))
+            // The file records what the graph does.
+            let config = try #require(model.metadata.bert)
+            #expect(config.pooling == (pooler ? "cls" : "mean") && !config.normalize)
         }
     }
 

@@ -72,12 +72,10 @@ public enum Compiler {
         let io = try BertLowering(checkpoint: c).lower(into: kit)
         try kit.finish()
         let graph = kit.graph
-        var config = c.config
-        config.labels = c.head?.labels ?? []
         let model = QVB.Model(
             formatVersion: QVB.formatVersion,
             producer: QVB.Producer(name: "qvc", version: version, source: c.source, command: options.command),
-            family: .bert, bert: config, precision: options.precision.rawValue, tokenizer: c.tokenizer,
+            family: .bert, bert: BertLowering(checkpoint: c).recordedConfig, precision: options.precision.rawValue, tokenizer: c.tokenizer,
             tensors: graph.tensors, values: graph.values, ops: graph.ops, inputs: io.inputs, outputs: io.outputs,
             maxTokens: c.tokenizer.maxLength)
         do {

@@ -2,7 +2,7 @@ import Foundation
 import QVCommandLine
 import QVFormat
 
-/// `qvc inspect FILE.qvb [--json]`: producer, configuration, named inputs and outputs, sections,
+/// `qvc inspect FILE.qvb [--json]`: producer, configuration, a classifier's labels, named inputs and outputs, sections,
 /// tensors, ops, and the bytes the linear-layer weights take against their FP32 size.
 func inspectCommand(_ words: [String]) throws(CommandLineError) {
     let args = try Arguments(words, valued: [], switches: ["--json"])
@@ -40,6 +40,7 @@ func inspectCommand(_ words: [String]) throws(CommandLineError) {
             ("producer", .string("\(m.producer.name) \(m.producer.version)")), ("source", .string(m.producer.source)),
             ("hidden", .int(m.bert?.hidden ?? 0)), ("layers", .int(m.bert?.layers ?? 0)), ("heads", .int(m.bert?.heads ?? 0)),
             ("vocab", .int(m.tokenizer?.vocab.count ?? 0)), ("max_tokens", .int(loaded.model.maxTokens)),
+            ("labels", .array(loaded.model.labels.map { .string($0) })),
             ("inputs", .array(m.inputs.map(portJSON))), ("outputs", .array(m.outputs.map(portJSON))),
             ("tensor_bytes", .int(tensorBytes)),
             ("linear_weight_bytes", .int(linearBytes)), ("linear_weight_fp32_bytes", .int(linearFP32)),
@@ -52,6 +53,9 @@ func inspectCommand(_ words: [String]) throws(CommandLineError) {
     print("\(args.positional[0]): qvb v\(m.formatVersion), \(m.precision), \(loaded.mapping.bytes.count) bytes, made by \(m.producer.name) \(m.producer.version) from \(m.producer.source)")
     if let b = m.bert {
         print("bert: hidden \(b.hidden), \(b.layers) layers, \(b.heads) heads, intermediate \(b.intermediate), pooling \(b.pooling)\(b.normalize ? " + normalize" : ""), vocab \(m.tokenizer?.vocab.count ?? 0), max \(loaded.model.maxTokens) tokens")
+    }
+    if !loaded.model.labels.isEmpty {
+        print("head: classifier of \(loaded.model.labels.count) labels: " + loaded.model.labels.joined(separator: ", "))
     }
     print("inputs: " + m.inputs.map { portText($0, m) }.joined(separator: ", "))
     print("outputs: " + m.outputs.map { portText($0, m) }.joined(separator: ", "))

@@ -1,6 +1,18 @@
 import QVFormat
 
 extension BertLowering {
+    /// The configuration the file records, as the graph computes: an embedder's as given (no
+    /// labels); a classifier's with its labels, CLS pooling when it has a pooler, no normalization.
+    var recordedConfig: QVB.BertConfig {
+        var config = checkpoint.config
+        config.labels = checkpoint.head?.labels ?? []
+        if let head = checkpoint.head {
+            config.normalize = false
+            if head.pooler != nil { config.pooling = "cls" }
+        }
+        return config
+    }
+
     /// The classification head on the last hidden states `h`, as Hugging Face's
     /// `BertForSequenceClassification` computes it: with a pooler, the CLS row through its dense
     /// layer and tanh; without, the checkpoint's pooling (no normalization); then the classifier,

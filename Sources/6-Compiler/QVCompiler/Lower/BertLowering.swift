@@ -1,12 +1,13 @@
 import QVFormat
 import QVKernels
 
-/// The BERT topology — embeddings, encoder layers, pooling or a classification head — stated through the lowering kit,
-/// which decides what each op becomes at the kit's mode and preset.
+/// The BERT topology — embeddings, encoder layers, then pooling or a classification head —
+/// stated through the lowering kit, which decides what each op becomes at the kit's mode and preset.
 struct BertLowering {
     /// The model.
     let checkpoint: BertCheckpoint
 
+    /// Features per token.
     var hidden: Int { checkpoint.config.hidden }
     private var heads: Int { checkpoint.config.heads }
 
