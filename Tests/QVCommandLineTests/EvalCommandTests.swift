@@ -105,6 +105,6 @@ import QVFormat
         let noData = try CLI.run("qvc", ["eval", model])
         #expect(noData.status == 2 && noData.stderr.contains("--data"), "\(noData.stderr)")
         let checkpoint = try CLI.run("qvc", ["eval", "model.ckpt", "--data", "x.csv"])
-        #expect(checkpoint.status == 1 && checkpoint.stderrIsOneLine && checkpoint.stderr.contains("checkpoint"), "\(checkpoint.stderr)")
+        #expect(checkpoint.status == 1 && checkpoint.stderrIsOneLine && checkpoint.stderr.contains("model.ckpt"), "\(checkpoint.stderr)")
     }
 }

@@ -7,7 +7,7 @@ import QVTrainer
 /// and prints accuracy, macro-F1 and the confusion matrix.
 func evalCommand(_ words: [String]) throws(CommandLineError) {
     let args = try Arguments(words, valued: ["--data", "--text-column", "--label-column", "--threads"], switches: ["--json"])
-    guard args.positional.count == 1 else { throw .usage("eval takes one model (.qvb), got \(args.positional.count)") }
+    guard args.positional.count == 1 else { throw .usage("eval takes one model (.qvb or .ckpt), got \(args.positional.count)") }
     guard let dataPath = args.value("--data") else { throw .usage("eval needs --data FILE (CSV, TSV or JSONL with a text and a label column)") }
     let modelPath = args.positional[0]
     let classifier = try openClassifier(modelPath, threads: try args.int("--threads", default: 1, in: 1...256))

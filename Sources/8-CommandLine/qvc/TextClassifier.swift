@@ -1,23 +1,30 @@
 import QVCommandLine
 import QVRuntime
 import QVText
+import QVTrainer
 
-/// A trained text classifier `qvc eval` runs: its class names and the class it predicts for a
-/// text. A compiled `.qvb` is one; a training checkpoint (run by the trainer's forward) is to
-/// be another.
+/// A trained text classifier `qvc eval` and `qvc verify` run: its class names and its logits
+/// for a text. A compiled `.qvb` (run by the runtime) is one; a training checkpoint (run by the
+/// trainer's own forward pass) is the other.
 protocol TextClassifier {
     /// Class names, by class index.
     var labelNames: [String] { get }
-    /// The index of the class predicted for `text`.
-    func predict(_ text: String) throws(CommandLineError) -> Int
+    /// The logits for `text`, one per class.
+    func logits(_ text: String) throws(CommandLineError) -> [Float]
+}
+
+extension TextClassifier {
+    /// The index of the class predicted for `text` (the largest logit, the first of equals).
+    func predict(_ text: String) throws(CommandLineError) -> Int {
+        let l = try logits(text)
+        return l.indices.max { (l[$0], $1) < (l[$1], $0) } ?? 0
+    }
 }
 
 /// The classifier stored at `path`, chosen by its extension, running on `threads` threads.
 func openClassifier(_ path: String, threads: Int) throws(CommandLineError) -> any TextClassifier {
     if path.hasSuffix(".qvb") { return try CompiledClassifier(path: path, threads: threads) }
-    if path.hasSuffix(".ckpt") {
-        throw CommandLineError("'\(path)': evaluating a checkpoint directly is not supported yet; compile it with qvc compile and evaluate the .qvb")
-    }
+    if path.hasSuffix(".ckpt") { return try TrainedClassifier(path: path, threads: threads) }
     throw .usage("'\(path)' is neither a .qvb model nor a .ckpt checkpoint; give the classifier to evaluate")
 }
 
@@ -49,12 +56,35 @@ struct CompiledClassifier: TextClassifier {
         session = InferenceSession(model: model, path: try selectedKernelPath(), parallel: pool.parallelFor)
     }
 
-    func predict(_ text: String) throws(CommandLineError) -> Int {
+    func logits(_ text: String) throws(CommandLineError) -> [Float] {
         let output: TextOutput
         do throws(RuntimeError) { output = try session.run(text: text, tokenizer: tokenizer) } catch {
             throw CommandLineError("'\(path)': \(error.message)")
         }
         // The logits output was checked when the model was opened, so every run has one.
-        return output.predictedClass!
+        return output.logits!
+    }
+}
+
+/// A `.ckpt` run by the trainer's forward pass (fake quantization where the compiled model has
+/// codes), one text at a time, truncated as the checkpoint's tokenizer truncates.
+struct TrainedClassifier: TextClassifier {
+    /// The checkpoint's label names.
+    let labelNames: [String]
+    private let model: BertClassifier
+    private let tokenizer: WordPieceTokenizer
+
+    /// Loads the checkpoint at `path`.
+    init(path: String, threads: Int) throws(CommandLineError) {
+        do { model = try BertClassifier.load(try CheckpointFile(path: path)) } catch let e as TrainerError {
+            throw CommandLineError(e.message)
+        } catch { throw CommandLineError("\(error)") }
+        labelNames = model.labels
+        tokenizer = WordPieceTokenizer(model.tokenizer)
+        FineTuner.useThreads(threads)
+    }
+
+    func logits(_ text: String) throws(CommandLineError) -> [Float] {
+        Evaluation.logits(model, [TrainingExample(ids: tokenizer.encode(text), label: 0)], batchSize: 1)[0]
     }
 }

@@ -34,6 +34,9 @@ public final class FineTuner {
         BLAS.setThreads(options.threads)
     }
 
+    /// Sets the trainer's process-wide thread count (a forward pass outside a run uses it too).
+    public static func useThreads(_ n: Int) { BLAS.setThreads(n) }
+
     /// Steps of the whole run.
     public static func totalSteps(_ examples: Int, _ o: TrainingOptions) -> Int {
         let all = o.epochs * ((examples + o.batchSize - 1) / o.batchSize)

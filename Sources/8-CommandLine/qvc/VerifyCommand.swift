@@ -1,0 +1,47 @@
+import QVCommandLine
+import QVTrainer
+
+/// `qvc verify MODEL.ckpt MODEL.qvb --data FILE [--text-column C] [--label-column L] [--threads N] [--json]`:
+/// the trainer's forward pass on the checkpoint and the runtime on the compiled file, text by
+/// text: the share of identical predictions and the largest logit difference. Exits non-zero
+/// on any disagreement in predictions.
+func verifyCommand(_ words: [String]) throws(CommandLineError) {
+    let args = try Arguments(words, valued: ["--data", "--text-column", "--label-column", "--threads"], switches: ["--json"])
+    guard args.positional.count == 2, args.positional[0].hasSuffix(".ckpt"), args.positional[1].hasSuffix(".qvb") else {
+        throw .usage("verify takes MODEL.ckpt MODEL.qvb")
+    }
+    guard let dataPath = args.value("--data") else { throw .usage("verify needs --data FILE") }
+    let threads = try args.int("--threads", default: 1, in: 1...256)
+    let trained = try openClassifier(args.positional[0], threads: threads), compiled = try openClassifier(args.positional[1], threads: threads)
+    guard trained.labelNames == compiled.labelNames else {
+        throw CommandLineError("the checkpoint's labels \(trained.labelNames) differ from the compiled model's \(compiled.labelNames); compile this checkpoint")
+    }
+    let texts: [String]
+    do throws(DataError) {
+        texts = try LabelledTexts(try LabelledFile(path: dataPath, textColumn: args.value("--text-column") ?? "text",
+                                                   labelColumn: args.value("--label-column") ?? "sentiment"), labelNames: trained.labelNames).texts
+    } catch { throw CommandLineError(error.message) }
+    let progress = ProgressLine(program: "qvc")
+    var same = 0, maxDifference: Float = 0, firstDisagreement: Int?
+    for (i, text) in texts.enumerated() {
+        if i % 50 == 0 { progress.update("verify \(i)/\(texts.count) texts") }
+        let a = try trained.logits(text), b = try compiled.logits(text)
+        for (x, y) in zip(a, b) { maxDifference = max(maxDifference, abs(x - y)) }
+        if argmax(a) == argmax(b) { same += 1 } else if firstDisagreement == nil { firstDisagreement = i }
+    }
+    progress.finish()
+    let share = texts.isEmpty ? 1 : Double(same) / Double(texts.count)
+    if args.has("--json") {
+        print(JSONValue.object([("texts", .int(texts.count)), ("identical_predictions", .int(same)), ("share", .double(share)),
+                                ("max_logit_difference", .float(maxDifference))]).rendered)
+    } else {
+        print("\(args.positional[0]) vs \(args.positional[1]) on \(texts.count) texts: \(same) identical predictions "
+              + "(\(String(format: "%.4f", share * 100)) %), largest logit difference \(maxDifference)")
+    }
+    if let i = firstDisagreement {
+        throw CommandLineError("\(texts.count - same) of \(texts.count) predictions differ (first: text \(i + 1) of \(dataPath)); the .qvb is not the trained network")
+    }
+}
+
+/// Index of the largest value (the first of equals).
+private func argmax(_ v: [Float]) -> Int { v.indices.max { (v[$0], $1) < (v[$1], $0) } ?? 0 }
