@@ -17,13 +17,7 @@ func compileCommand(_ words: [String]) throws(CommandLineError) {
     }
     var options = CompileOptions(precision: precision, compression: args.has("--zstd") ? .zstd : .none,
                                  command: (["qvc"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
-    if let path = args.value("--calibration") {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandLineError("cannot read calibration text '\(path)'")
-        }
-        options.calibrationTexts = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
-            .map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
-    }
+    if let path = args.value("--calibration") { options.calibrationTexts = try calibrationTexts(path) }
     let progress = ProgressLine(program: "qvc")
     let start = monotonicMilliseconds()
     let bytes: [UInt8]
@@ -56,18 +50,25 @@ func compileTrained(_ args: Arguments, output: String) throws(CommandLineError) 
         throw CommandLineError("\(error)")
     }
     guard let precision = Precision(rawValue: model.recipe.bits) else { throw CommandLineError("\(path): bits '\(model.recipe.bits)' cannot be compiled") }
+    var target = precision
     if let bits = args.value("--bits"), bits != precision.rawValue {
-        throw .usage("\(path) was trained at \(precision.rawValue); --bits \(bits) would not be the trained network (leave --bits out)")
+        // An FP32 checkpoint may be quantized after training (calibrated, as a folder is);
+        // a quantized one compiles only as trained.
+        guard precision == .fp32, let post = Precision(rawValue: bits) else {
+            throw .usage("\(path) was trained at \(precision.rawValue); --bits \(bits) would not be the trained network (leave --bits out)")
+        }
+        target = post
     }
-    let options = CompileOptions(precision: precision, compression: args.has("--zstd") ? .zstd : .none,
+    var options = CompileOptions(precision: target, compression: args.has("--zstd") ? .zstd : .none,
                                  command: (["qvc"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
+    if let file = args.value("--calibration") { options.calibrationTexts = try calibrationTexts(file) }
     var checkpoint = model.encoderCheckpoint
     let h = model.head
     checkpoint.head = BertCheckpoint.ClassifierHead(pooler: h.pooler, classifier: h.classifier, labels: h.labels)
     let bytes: [UInt8]
     do throws(CompileError) {
         if precision == .fp32 {
-            bytes = try Compiler.compile(checkpoint, options: options)
+            bytes = try Compiler.compile(checkpoint, options: options)   // FP32, or calibrated post-training bits
         } else {
             let plan = try Compiler.quantizationPlan(checkpoint, precision: precision).plan
             let scales: TrainedScales
@@ -78,9 +79,15 @@ func compileTrained(_ args: Arguments, output: String) throws(CommandLineError) 
     try AtomicFile.write(bytes, to: output)
     let seconds = (monotonicMilliseconds() - start) / 1000
     if args.has("--json") {
-        print(JSONValue.object([("output", .string(output)), ("precision", .string(precision.rawValue)), ("trained", .bool(true)),
+        print(JSONValue.object([("output", .string(output)), ("precision", .string(target.rawValue)), ("trained", .bool(target == precision)),
                                 ("bytes", .int(bytes.count)), ("seconds", .double(seconds))]).rendered)
     } else {
-        print("wrote \(output): \(precision.rawValue) as trained, \(bytes.count) bytes in \(String(format: "%.1f", seconds)) s")
+        print("wrote \(output): \(target.rawValue) \(target == precision ? "as trained" : "post-training (calibrated)"), \(bytes.count) bytes in \(String(format: "%.1f", seconds)) s")
     }
+}
+
+/// The non-blank lines of calibration text file `path`.
+func calibrationTexts(_ path: String) throws(CommandLineError) -> [String] {
+    guard let data = FileManager.default.contents(atPath: path) else { throw CommandLineError("cannot read calibration text '\(path)'") }
+    return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
 }

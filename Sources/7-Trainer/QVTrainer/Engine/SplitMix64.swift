@@ -1,24 +1,14 @@
 import Glibc
+import QVKernels
 
-/// The trainer's seeded random numbers (SplitMix64): initialisation, dropout masks, data order.
-/// Same seed, same sequence, on every machine.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+/// The trainer's seeded random numbers — initialisation, dropout masks, data order, splits —
+/// are the kernels' SplitMix64 generator (`SeededGenerator`): same seed, same sequence, on
+/// every machine.
+public typealias SplitMix64 = SeededGenerator
 
-    /// A generator starting from `seed`.
-    public init(seed: UInt64) { state = seed }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededGenerator {
     /// A uniform value in [0, 1) with 24 random bits (exact in Float).
-    public mutating func nextUnit() -> Float { Float(next() >> 40) * 0x1p-24 }
+    public mutating func nextUnit() -> Float { unitFloat() }
 
     /// A standard normal value (Box–Muller).
     public mutating func nextNormal() -> Float {
