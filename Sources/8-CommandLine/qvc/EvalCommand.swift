@@ -20,22 +20,22 @@ func evalCommand(_ words: [String]) throws(CommandLineError) {
         throw CommandLineError(error.message)
     }
     let progress = ProgressLine(program: "qvc")
-    let start = monotonicMilliseconds()
+    let began = monotonicMilliseconds()
     var predicted: [Int] = []
     predicted.reserveCapacity(data.count)
-    for text in data.texts {
-        if predicted.count % 50 == 0 {
-            let seconds = (monotonicMilliseconds() - start) / 1000
-            let rate = seconds > 0 ? Double(predicted.count) / seconds : 0
-            progress.update("eval \(predicted.count)/\(data.count) texts" + (rate > 0 ? String(format: ", %.0f texts/s, %.0f s left", rate, Double(data.count - predicted.count) / rate) : ""))
-        }
-        do throws(CommandLineError) { predicted.append(try classifier.predict(text)) } catch {
+    for start in stride(from: 0, to: data.count, by: 64) {
+        let seconds = (monotonicMilliseconds() - began) / 1000
+        let rate = seconds > 0 ? Double(predicted.count) / seconds : 0
+        progress.update("eval \(predicted.count)/\(data.count) texts" + (rate > 0 ? String(format: ", %.0f texts/s, %.0f s left", rate, Double(data.count - predicted.count) / rate) : ""))
+        do throws(CommandLineError) {
+            predicted += try classifier.logits(Array(data.texts[start..<min(start + 64, data.count)])).map(argmax)
+        } catch {
             progress.finish()
             throw error
         }
     }
     progress.finish()
-    let seconds = (monotonicMilliseconds() - start) / 1000
+    let seconds = (monotonicMilliseconds() - began) / 1000
     let metrics = ClassificationMetrics(labelNames: data.labelNames, truth: data.labels, predicted: predicted)
     if args.has("--json") {
         let head: [(String, JSONValue)] = [("model", .string(modelPath)), ("data", .string(dataPath)), ("encoding", .string(file.encoding.rawValue)),

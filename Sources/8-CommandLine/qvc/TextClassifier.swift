@@ -15,11 +15,18 @@ protocol TextClassifier {
 
 extension TextClassifier {
     /// The index of the class predicted for `text` (the largest logit, the first of equals).
-    func predict(_ text: String) throws(CommandLineError) -> Int {
-        let l = try logits(text)
-        return l.indices.max { (l[$0], $1) < (l[$1], $0) } ?? 0
+    func predict(_ text: String) throws(CommandLineError) -> Int { argmax(try logits(text)) }
+
+    /// The logits of each of `texts`, in order (one at a time unless the classifier batches).
+    func logits(_ texts: [String]) throws(CommandLineError) -> [[Float]] {
+        var all: [[Float]] = []
+        for t in texts { all.append(try logits(t)) }
+        return all
     }
 }
+
+/// Index of the largest value (the first of equals).
+func argmax(_ v: [Float]) -> Int { v.indices.max { (v[$0], $1) < (v[$1], $0) } ?? 0 }
 
 /// The classifier stored at `path`, chosen by its extension, running on `threads` threads.
 func openClassifier(_ path: String, threads: Int) throws(CommandLineError) -> any TextClassifier {
@@ -67,7 +74,8 @@ struct CompiledClassifier: TextClassifier {
 }
 
 /// A `.ckpt` run by the trainer's forward pass (fake quantization where the compiled model has
-/// codes), one text at a time, truncated as the checkpoint's tokenizer truncates.
+/// codes), truncated as the checkpoint's tokenizer truncates; lists of texts run in padded
+/// batches of 32 (the weights are fake-quantized once per batch).
 struct TrainedClassifier: TextClassifier {
     /// The checkpoint's label names.
     let labelNames: [String]
@@ -84,7 +92,9 @@ struct TrainedClassifier: TextClassifier {
         FineTuner.useThreads(threads)
     }
 
-    func logits(_ text: String) throws(CommandLineError) -> [Float] {
-        Evaluation.logits(model, [TrainingExample(ids: tokenizer.encode(text), label: 0)], batchSize: 1)[0]
+    func logits(_ text: String) throws(CommandLineError) -> [Float] { try logits([text])[0] }
+
+    func logits(_ texts: [String]) throws(CommandLineError) -> [[Float]] {
+        Evaluation.logits(model, texts.map { TrainingExample(ids: tokenizer.encode($0), label: 0) }, batchSize: 32)
     }
 }

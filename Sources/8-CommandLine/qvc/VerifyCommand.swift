@@ -23,11 +23,13 @@ func verifyCommand(_ words: [String]) throws(CommandLineError) {
     } catch { throw CommandLineError(error.message) }
     let progress = ProgressLine(program: "qvc")
     var same = 0, maxDifference: Float = 0, firstDisagreement: Int?
-    for (i, text) in texts.enumerated() {
-        if i % 50 == 0 { progress.update("verify \(i)/\(texts.count) texts") }
-        let a = try trained.logits(text), b = try compiled.logits(text)
-        for (x, y) in zip(a, b) { maxDifference = max(maxDifference, abs(x - y)) }
-        if argmax(a) == argmax(b) { same += 1 } else if firstDisagreement == nil { firstDisagreement = i }
+    for start in stride(from: 0, to: texts.count, by: 256) {
+        progress.update("verify \(start)/\(texts.count) texts")
+        let chunk = Array(texts[start..<min(start + 256, texts.count)])
+        for (n, (a, b)) in zip(try trained.logits(chunk), try compiled.logits(chunk)).enumerated() {
+            for (x, y) in zip(a, b) { maxDifference = max(maxDifference, abs(x - y)) }
+            if argmax(a) == argmax(b) { same += 1 } else if firstDisagreement == nil { firstDisagreement = start + n }
+        }
     }
     progress.finish()
     let share = texts.isEmpty ? 1 : Double(same) / Double(texts.count)
@@ -42,6 +44,3 @@ func verifyCommand(_ words: [String]) throws(CommandLineError) {
         throw CommandLineError("\(texts.count - same) of \(texts.count) predictions differ (first: text \(i + 1) of \(dataPath)); the .qvb is not the trained network")
     }
 }
-
-/// Index of the largest value (the first of equals).
-private func argmax(_ v: [Float]) -> Int { v.indices.max { (v[$0], $1) < (v[$1], $0) } ?? 0 }
