@@ -14,8 +14,7 @@ extension FineTuner {
 
     /// The sidecar of the run now.
     public func stateFile() -> CheckpointFile {
-        var file = model.checkpoint(options: options)
-        file.tensors = [:]
+        var file = CheckpointFile(metadata: [BertClassifier.descriptionKey: ModelDescription(model, options: options).json])
         for (p, (m, v)) in zip(model.parameters, state.optimizer.moments) {
             file.tensors["param." + p.name] = CheckpointTensor(shape: p.variable.shape, values: p.variable.value)
             file.tensors["adam.m." + p.name] = CheckpointTensor(shape: p.variable.shape, values: m)

@@ -4,13 +4,12 @@ import QVCompiler
 extension BertClassifier {
     /// The encoder's latent weights as a `BertCheckpoint` (no head).
     public var encoderCheckpoint: BertCheckpoint {
-        func linear(_ l: LinearParameters) -> BertCheckpoint.Linear {
-            BertCheckpoint.Linear(weight: l.weight.value, bias: l.bias.value, outFeatures: l.outFeatures, inFeatures: l.inFeatures)
-        }
+        let linear = \LinearParameters.checkpointLinear
         func norm(_ n: NormParameters) -> BertCheckpoint.Norm { BertCheckpoint.Norm(gamma: n.gamma.value, beta: n.beta.value) }
         let list = layers.map {
-            BertCheckpoint.Layer(query: linear($0.query), key: linear($0.key), value: linear($0.value), attentionOutput: linear($0.attentionOutput),
-                                 attentionNorm: norm($0.attentionNorm), intermediate: linear($0.intermediate), output: linear($0.output),
+            BertCheckpoint.Layer(query: $0.query[keyPath: linear], key: $0.key[keyPath: linear], value: $0.value[keyPath: linear],
+                                 attentionOutput: $0.attentionOutput[keyPath: linear], attentionNorm: norm($0.attentionNorm),
+                                 intermediate: $0.intermediate[keyPath: linear], output: $0.output[keyPath: linear],
                                  outputNorm: norm($0.outputNorm))
         }
         return BertCheckpoint(config: config, tokenizer: tokenizer, wordEmbeddings: wordEmbeddings.value, positionEmbeddings: positionEmbeddings.value,
@@ -18,10 +17,12 @@ extension BertClassifier {
     }
 
     /// The head's weights and labels.
-    public var head: Head {
-        func linear(_ l: LinearParameters) -> BertCheckpoint.Linear {
-            BertCheckpoint.Linear(weight: l.weight.value, bias: l.bias.value, outFeatures: l.outFeatures, inFeatures: l.inFeatures)
-        }
-        return (pooler.map(linear), linear(classifier), labels)
+    public var head: Head { (pooler?.checkpointLinear, classifier.checkpointLinear, labels) }
+}
+
+extension LinearParameters {
+    /// The layer's current values in the compiler's terms.
+    var checkpointLinear: BertCheckpoint.Linear {
+        BertCheckpoint.Linear(weight: weight.value, bias: bias.value, outFeatures: outFeatures, inFeatures: inFeatures)
     }
 }
