@@ -106,7 +106,7 @@ func hostPackage() -> Package { Package(
         .target(name: "QVCompiler", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/6-Compiler/QVCompiler"),
         // Quantization-aware training: autograd over OpenBLAS, the learned quantizers (the
         // contract's rounding and gradients), recipes, checkpoints, labelled-text data.
-        .target(name: "QVTrainer", dependencies: ["QVQuant", "QVFormat", "QVKernels", "QVText", "QVCompiler", "COpenBLAS"], path: "Sources/7-Trainer/QVTrainer",
+        .target(name: "QVTrainer", dependencies: ["QVQuant", "QVFormat", "QVKernels", "QVKernelsMath", "QVText", "QVCompiler", "COpenBLAS"], path: "Sources/7-Trainer/QVTrainer",
                 swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]),
         .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/8-CommandLine/QVCommandLine"),
         .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVTrainer", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings", "QVBenchCeilings"], path: "Sources/8-CommandLine/qvc"),
@@ -123,7 +123,7 @@ func hostPackage() -> Package { Package(
         .testTarget(name: "QVRuntimeTests", dependencies: ["QVRuntime", "QVFormat", "QVKernels", "CAllocationCounter"]),
         .testTarget(name: "QVTextTests", dependencies: ["QVText", "QVRuntime", "QVFormat", "QVKernels"]),
         .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVText", "QVFormat", "CAllocationCounter"]),
-        .testTarget(name: "QVTrainerTests", dependencies: ["QVTrainer", "QVQuant", "QVCompiler", "QVRuntime", "QVText", "QVFormat"]),
+        .testTarget(name: "QVTrainerTests", dependencies: ["QVTrainer", "QVQuant", "QVCompiler", "QVRuntime", "QVText", "QVFormat", "QVCommandLine", "QVKernels"]),
         .testTarget(name: "QVCommandLineTests", dependencies: ["QVCommandLine", "QVBenchCeilings", "QVKernels", "QVFormat"]),
     ],
     cLanguageStandard: .c11,

@@ -62,19 +62,10 @@ func compileTrained(_ args: Arguments, output: String) throws(CommandLineError) 
     var options = CompileOptions(precision: target, compression: args.has("--zstd") ? .zstd : .none,
                                  command: (["qvc"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
     if let file = args.value("--calibration") { options.calibrationTexts = try calibrationTexts(file) }
-    var checkpoint = model.encoderCheckpoint
-    let h = model.head
-    checkpoint.head = BertCheckpoint.ClassifierHead(pooler: h.pooler, classifier: h.classifier, labels: h.labels)
     let bytes: [UInt8]
     do throws(CompileError) {
-        if precision == .fp32 {
-            bytes = try Compiler.compile(checkpoint, options: options)   // FP32, or calibrated post-training bits
-        } else {
-            let plan = try Compiler.quantizationPlan(checkpoint, precision: precision).plan
-            let scales: TrainedScales
-            do { scales = try model.trainedScales(for: plan) } catch { throw CompileError(error.message) }
-            bytes = try Compiler.compile(checkpoint, options: options, plan: plan, source: scales)
-        }
+        // FP32 post-training bits are calibrated, as for a folder; else the network as trained.
+        bytes = target == precision ? try model.compiled(options: options) : try Compiler.compile(model.classifierCheckpoint, options: options)
     } catch { throw CommandLineError(error.message) }
     try AtomicFile.write(bytes, to: output)
     let seconds = (monotonicMilliseconds() - start) / 1000

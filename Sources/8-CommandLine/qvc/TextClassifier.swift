@@ -73,13 +73,15 @@ struct CompiledClassifier: TextClassifier {
     }
 }
 
-/// A `.ckpt` run by the trainer's forward pass (fake quantization where the compiled model has
-/// codes), truncated as the checkpoint's tokenizer truncates; lists of texts run in padded
-/// batches of 32 (the weights are fake-quantized once per batch).
+/// A `.ckpt` run by the trainer, truncated as the checkpoint's tokenizer truncates: a quantized
+/// one by its deployed forward (integer codes and the runtime's arithmetic, from the trainer's
+/// own parameters), texts spread over the threads; an FP32 one by its forward pass in padded
+/// batches of 32.
 struct TrainedClassifier: TextClassifier {
     /// The checkpoint's label names.
     let labelNames: [String]
     private let model: BertClassifier
+    private let deployed: DeployedClassifier?
     private let tokenizer: WordPieceTokenizer
 
     /// Loads the checkpoint at `path`.
@@ -88,13 +90,19 @@ struct TrainedClassifier: TextClassifier {
             throw CommandLineError(e.message)
         } catch { throw CommandLineError("\(error)") }
         labelNames = model.labels
+        deployed = DeployedClassifier(model)
         tokenizer = WordPieceTokenizer(model.tokenizer)
         FineTuner.useThreads(threads)
     }
 
+    /// Whether the checkpoint runs its deployed (integer) forward: it is quantized.
+    var isDeployed: Bool { deployed != nil }
+
     func logits(_ text: String) throws(CommandLineError) -> [Float] { try logits([text])[0] }
 
     func logits(_ texts: [String]) throws(CommandLineError) -> [[Float]] {
-        Evaluation.logits(model, texts.map { TrainingExample(ids: tokenizer.encode($0), label: 0) }, batchSize: 32)
+        let ids = texts.map { tokenizer.encode($0) }
+        if let deployed { return deployed.logits(ids) }
+        return Evaluation.logits(model, ids.map { TrainingExample(ids: $0, label: 0) }, batchSize: 32)
     }
 }

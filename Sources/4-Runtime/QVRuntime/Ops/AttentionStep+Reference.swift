@@ -22,11 +22,11 @@ extension AttentionStep {
                         case .float:
                             var acc: Float = 0
                             for r in 0..<d { acc += values[q][i * f + h * d + r] * values[k][key * f + h * d + r] }
-                            scores[j] = referenceEpilogue(acc, scale: scoreScale, bias: bias?[key])
+                            scores[j] = scalarEpilogue(acc, scale: scoreScale, bias: bias?[key])
                         case .codes(_, let qkScale, _):
                             var acc: Int32 = 0
                             for r in 0..<d { acc &+= codes[q][i * f + h * d + r] &* codes[k][key * f + h * d + r] }
-                            scores[j] = referenceEpilogue(Float(acc), scale: qkScale, bias: bias?[key])
+                            scores[j] = scalarEpilogue(Float(acc), scale: qkScale, bias: bias?[key])
                         }
                     }
                     softmaxInPlace(&scores, count: m)
@@ -40,7 +40,7 @@ extension AttentionStep {
                         case .codes(let probs, _, let pvScale):
                             var acc: Int32 = 0
                             for j in 0..<m { acc &+= probs.code(scores[j]) &* codes[v][(first + j) * f + h * d + r] }
-                            out[i * f + h * d + r] = referenceEpilogue(Float(acc), scale: pvScale)
+                            out[i * f + h * d + r] = scalarEpilogue(Float(acc), scale: pvScale)
                         }
                     }
                 }

@@ -106,7 +106,8 @@ struct AttentionStep: OpStep {
               integerGemmSupports(activations: probs.format, weights: sv.format) else {
             throw b.error("no integer kernel for q \(sq.format) · k \(sk.format) or probs \(probs.format) · v \(sv.format)")
         }
-        operands = .codes(probs: probs, qkScale: sq.scale * sk.scale * scoreScale, pvScale: probs.scale * sv.scale)
+        operands = .codes(probs: probs, qkScale: EpilogueFolding.scoreScale(q: sq, k: sk, factor: scoreScale),
+                          pvScale: EpilogueFolding.contextScale(probabilities: probs, v: sv))
         codeFormats = (sq.format, sk.format, sv.format)
     }
 

@@ -15,7 +15,7 @@ extension LinearStep {
                     var acc: Float = 0
                     let panel = w.base + (o / 16) * w.panelStride + o % 16
                     for j in 0..<k { acc += x[r * k + j] * panel[j * w.rowStride] }
-                    out[r * n + o] = referenceEpilogue(acc, scale: 1, bias: bias.floats[o], activation: activation,
+                    out[r * n + o] = scalarEpilogue(acc, scale: 1, bias: bias.floats[o], activation: activation,
                                                        residual: res?[r * n + o])
                 }
             }
@@ -26,7 +26,7 @@ extension LinearStep {
                 for o in 0..<n {
                     var acc: Int32 = 0
                     for j in 0..<k { acc &+= xCodes[r * k + j] &* wc[o * k + j] }
-                    out[r * n + o] = referenceEpilogue(Float(acc), scale: scale.floats[o], bias: bias.floats[o],
+                    out[r * n + o] = scalarEpilogue(Float(acc), scale: scale.floats[o], bias: bias.floats[o],
                                                        activation: activation, residual: res?[r * n + o])
                 }
             }

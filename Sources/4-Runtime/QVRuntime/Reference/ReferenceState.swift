@@ -34,18 +34,3 @@ struct ReferenceState {
         }
     }
 }
-
-/// The GEMM epilogue of one element, as the reference computes it: `act(acc · scale + bias) + residual`,
-/// in that order, the same IEEE operations the fast path's epilogue runs.
-func referenceEpilogue(_ acc: Float, scale: Float, bias: Float? = nil, activation: EpilogueActivation = .none,
-                       residual: Float? = nil) -> Float {
-    var y = acc * scale
-    if let bias { y = y + bias }
-    switch activation {
-    case .none: break
-    case .gelu: y = gelu(y)
-    case .tanh: y = hyperbolicTangent(y)
-    }
-    if let residual { y = y + residual }
-    return y
-}

@@ -74,7 +74,7 @@ extension QuantizedGraphBuilder {
         guard next.format.bits <= 2 else { return nil }
         let longest = Int64(shape.longestSequence), pMax = Int64(probs.format.codeMax)
         let low = longest * min(pMax * Int64(v.format.codeMin), 0), high = longest * max(pMax * Int64(v.format.codeMax), 0)
-        let column = ThresholdSearch.Column(scale: probs.scale * v.scale, bias: nil, activation: .none)
+        let column = ThresholdSearch.Column(scale: EpilogueFolding.contextScale(probabilities: probs, v: v), bias: nil, activation: .none)
         guard let (table, _) = ThresholdSearch.table(columns: [column], ranges: [Int32(clamping: low)...Int32(clamping: high)],
                                                      next: next) else { return nil }
         let t = graph.int32s(name + ".thresholds", table, shape: [table.count, 1])

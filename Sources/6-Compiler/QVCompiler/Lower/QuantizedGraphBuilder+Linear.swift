@@ -2,8 +2,7 @@ import QVFormat
 import QVKernels
 
 /// A quantized linear layer's packed weight codes and its folded per-column scale and bias:
-/// `alpha[n] = s_x·s_w[n]`, `bias'[n] = bias[n] + β_x·s_w[n]·Σ_k c[n,k]`, so the kernels work
-/// on codes and never dequantize.
+/// `EpilogueFolding`'s scale and bias per column, so the kernels work on codes and never dequantize.
 struct FoldedWeights {
     /// The weight codes.
     let packed: PackedWeights
@@ -13,9 +12,9 @@ struct FoldedWeights {
     /// Folds `input` (the activation quantizer) into the parameters of `lin` quantized by `packed`.
     init(_ lin: QuantizedGraphBuilder.LinearParameters, packed: PackedWeights, input x: Quantizer) {
         self.packed = packed
-        alpha = packed.scales.map { Float(Double(x.scale) * Double($0)) }
+        alpha = packed.scales.map { EpilogueFolding.linearScale(input: x, weightScale: $0) }
         bias = (0..<lin.outFeatures).map { n in
-            Float(Double(lin.bias[n]) + Double(x.offset) * Double(packed.scales[n]) * Double(packed.codeSums[n]))
+            EpilogueFolding.linearBias(lin.bias[n], input: x, weightScale: packed.scales[n], codeSum: packed.codeSums[n])
         }
     }
 }

@@ -18,6 +18,27 @@ extension BertClassifier {
 
     /// The head's weights and labels.
     public var head: Head { (pooler?.checkpointLinear, classifier.checkpointLinear, labels) }
+
+    /// The whole model — encoder and head — in the compiler's terms.
+    public var classifierCheckpoint: BertCheckpoint {
+        var checkpoint = encoderCheckpoint
+        checkpoint.head = BertCheckpoint.ClassifierHead(pooler: pooler?.checkpointLinear, classifier: classifier.checkpointLinear, labels: labels)
+        return checkpoint
+    }
+
+    /// The `.qvb` image of the network as trained: at the recipe's bits, every quantizer the
+    /// trained one (`options.precision` must be those bits; FP32 needs no quantizers).
+    public func compiled(options: CompileOptions) throws(CompileError) -> [UInt8] {
+        guard options.precision.rawValue == recipe.bits else {
+            throw CompileError("the model was trained at \(recipe.bits), not \(options.precision.rawValue)")
+        }
+        let checkpoint = classifierCheckpoint
+        guard options.precision != .fp32 else { return try Compiler.compile(checkpoint, options: options) }
+        let plan = try Compiler.quantizationPlan(checkpoint, precision: options.precision).plan
+        let scales: TrainedScales
+        do { scales = try trainedScales(for: plan) } catch { throw CompileError(error.message) }
+        return try Compiler.compile(checkpoint, options: options, plan: plan, source: scales)
+    }
 }
 
 extension LinearParameters {
