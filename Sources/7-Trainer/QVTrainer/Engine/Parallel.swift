@@ -40,10 +40,14 @@ extension Parallel {
         chunks(count, grain: grain) { r in for i in r { body(i) } }
     }
 
+    /// How many partial sums `sum` forms over `count` terms (chunk `p` of them is
+    /// `count·p/parts ..< count·(p+1)/parts`).
+    static func sumParts(_ count: Int) -> Int { max(1, min(threads, count / 4096)) }
+
     /// `Σ f(i)` over `0..<count`: a partial sum per chunk, added in chunk order (the same
     /// result for the same thread count).
     static func sum(_ count: Int, _ f: (Int) -> Float) -> Float {
-        let parts = max(1, min(threads, count / 4096))
+        let parts = sumParts(count)
         var partial = [Float](repeating: 0, count: parts)
         partial.withUnsafeMutableBufferPointer { p in
             let out = SharedPointer(base: p.baseAddress!)

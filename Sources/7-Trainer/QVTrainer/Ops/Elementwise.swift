@@ -14,17 +14,20 @@ extension Tape {
         return result
     }
 
-    /// Exact GELU, `x·Φ(x) = ½x(1 + erf(x/√2))`, as BERT and the runtime use.
+    /// Exact GELU, `x·Φ(x) = ½x(1 + erf(x/√2))`: the runtime's own lane GELU (QVKernelsMath), so a
+    /// trained FP32 value is the one the compiled epilogue forms.
     public func gelu(_ x: Variable) -> Variable {
         let v = x.value
-        let cdf = v.withUnsafeBufferPointer { xs in Parallel.map(xs.count) { 0.5 * (1 + erff(xs[$0] * Float(0.5).squareRoot())) } }
-        let y = v.withUnsafeBufferPointer { xs in cdf.withUnsafeBufferPointer { c in Parallel.map(xs.count) { xs[$0] * c[$0] } } }
+        let y = v.withUnsafeBufferPointer { xs in Parallel.mapLanes(xs.baseAddress!, xs.baseAddress!, count: xs.count) { x, _ in TrainerLanes.gelu(x) } }
         let result = output(x.shape, y, from: x)
         record(result) { dy in
-            let k = 1 / Float(2 * Double.pi).squareRoot()
+            // gelu'(x) = Φ(x) + x·φ(x), Φ(x) = (1 + erf(x/√2))/2, φ(x) = e^(−x²/2)/√(2π).
             let g = v.withUnsafeBufferPointer { xs in
-                cdf.withUnsafeBufferPointer { c in
-                    dy.withUnsafeBufferPointer { d in Parallel.map(xs.count) { d[$0] * (c[$0] + xs[$0] * k * expf(-0.5 * xs[$0] * xs[$0])) } }
+                dy.withUnsafeBufferPointer { d in
+                    Parallel.mapLanes(xs.baseAddress!, d.baseAddress!, count: xs.count) { x, d in
+                        let cdf = 0.5 * (1 + TrainerLanes.errorFunction(x * 0.707_106_781_186_547_524))
+                        return d * (cdf + x * 0.398_942_280_401_432_678 * TrainerLanes.exponential(-0.5 * x * x))
+                    }
                 }
             }
             x.accumulate(g)

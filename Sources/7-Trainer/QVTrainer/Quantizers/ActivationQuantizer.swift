@@ -60,18 +60,47 @@ extension Tape {
         if !q.initialized { q.initialize(from: x.value) }
         observer?(q, x.value)
         let quantizer = q.quantizer
-        let xs = x.value
-        let y = Parallel.map(xs.count) { quantizer.fakeQuantize(xs[$0]) }
+        let xs = x.value, n = xs.count
+        let y = xs.withUnsafeBufferPointer { p in Parallel.mapLanes(p.baseAddress!, p.baseAddress!, count: n) { v, _ in quantizer.fakeQuantize(v) } }
         let result = output(x.shape, y, from: x, q.scale, q.offset)
         record(result) { dy in
-            if x.requiresGradient { x.accumulate(Parallel.map(xs.count) { dy[$0] * quantizer.straightThroughGradient(xs[$0]) }) }
-            let g = 1 / (Float(xs.count) * Float(max(quantizer.format.codeMax, 1))).squareRoot()
-            if q.scale.requiresGradient {
-                q.scale.accumulate([g * Parallel.sum(xs.count) { dy[$0] * quantizer.stepSizeGradient(xs[$0]) }])
+            // One pass, 16 lanes at a time: the STE into x's gradient, and per-chunk lane sums
+            // of the step and offset gradients, reduced in chunk order (the same bits for the
+            // same thread count).
+            let blocks = (n + 15) / 16, parts = Parallel.sumParts(n)
+            var partial = [SIMD16<Float>](repeating: SIMD16(), count: 2 * parts), dx = [Float](repeating: 0, count: x.requiresGradient ? n : 0)
+            xs.withUnsafeBufferPointer { xp in
+                dy.withUnsafeBufferPointer { dp in
+                    partial.withUnsafeMutableBufferPointer { p in
+                        dx.withUnsafeMutableBufferPointer { d in
+                            let out = SharedPointer(base: p.baseAddress!), input = d.baseAddress.map { SharedPointer(base: $0) }
+                            let xb = xp.baseAddress!, db = dp.baseAddress!
+                            Parallel.chunks(parts) { r in
+                                for part in r {
+                                    var step = SIMD16<Float>(), offset = SIMD16<Float>()
+                                    for block in (blocks * part / parts)..<(blocks * (part + 1) / parts) {
+                                        let at = block * 16, m = min(16, n - at)
+                                        let v = TrainerLanes.load(xb + at, count: m), d = TrainerLanes.load(db + at, count: m)
+                                        let g = quantizer.gradients(v)
+                                        if let input { TrainerLanes.store(d * g.input, to: input.base + at, count: m) }
+                                        step += d * g.step
+                                        offset += d * g.offset
+                                    }
+                                    (out.base[2 * part], out.base[2 * part + 1]) = (step, offset)
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            if let offset = q.offset, offset.requiresGradient {
-                offset.accumulate([g * Parallel.sum(xs.count) { dy[$0] * quantizer.offsetGradient(xs[$0]) }])
+            if x.requiresGradient { x.accumulate(dx) }
+            let g = 1 / (Float(n) * Float(max(quantizer.format.codeMax, 1))).squareRoot()
+            var sums: (step: Float, offset: Float) = (0, 0)
+            for part in 0..<parts {
+                sums = (sums.step + TrainerLanes.treeSum(partial[2 * part]), sums.offset + TrainerLanes.treeSum(partial[2 * part + 1]))
             }
+            if q.scale.requiresGradient { q.scale.accumulate([g * sums.step]) }
+            if let offset = q.offset, offset.requiresGradient { offset.accumulate([g * sums.offset]) }
         }
         return result
     }

@@ -91,27 +91,18 @@ extension Tape {
         let (rows, columns) = (w.shape[0], w.shape[1])
         let quantizers = q.rowQuantizers(w)
         let wv = w.value
-        let y = Parallel.map(w.count) { quantizers[$0 / columns].fakeQuantize(wv[$0]) }
+        let y = Parallel.mapRowLanes(wv, rows: rows, columns: columns) { quantizers[$0].fakeQuantize($1) }
         let result = output(w.shape, y, from: w, q.rule == .learned ? q.scales : nil)
         record(result) { dy in
             switch q.rule {
             case .learned:
-                if w.requiresGradient {
-                    w.accumulate(Parallel.map(w.count) { dy[$0] * quantizers[$0 / columns].straightThroughGradient(wv[$0]) })
-                }
+                // Row by row, 16 lanes at a time: the STE into w's gradient and the row's step
+                // gradient sum (a fixed order, whatever the threads).
+                let stepSums = Self.learnedRowGradients(wv, dy, rows: rows, columns: columns, quantizers, into: w)
                 guard q.scales.requiresGradient else { return }
                 let perScale = q.perChannel ? columns : w.count
                 let g = 1 / (Float(perScale) * Float(max(q.format.codeMax, 1))).squareRoot()
-                let step = { (i: Int) in dy[i] * quantizers[i / columns].stepSizeGradient(wv[i]) }
-                if q.perChannel {
-                    q.scales.accumulate(Parallel.map(rows) { r in
-                        var s: Float = 0
-                        for c in 0..<columns { s += step(r * columns + c) }
-                        return s * g
-                    })
-                } else {
-                    q.scales.accumulate([g * Parallel.sum(w.count, step)])
-                }
+                q.scales.accumulate(q.perChannel ? stepSums.map { $0 * g } : [g * stepSums.reduce(0, +)])
             case .meanAbsolute:
                 // y = α_r·sign(w) with α_r = mean_c |w_rc|: dy passes straight through the sign
                 // (STE, as BiT), plus the path through α_r, dα_r = Σ_c dy·sign(w), spread as
@@ -132,5 +123,36 @@ extension Tape {
             }
         }
         return result
+    }
+
+    /// The STE gradient of learned-step weights added into `w`'s gradient (when it takes one),
+    /// and each row's sum of LSQ step gradients.
+    private static func learnedRowGradients(_ wv: [Float], _ dy: [Float], rows: Int, columns: Int, _ quantizers: [Quantizer],
+                                            into w: Variable) -> [Float] {
+        var dw = [Float](repeating: 0, count: w.requiresGradient ? wv.count : 0), sums = [Float](repeating: 0, count: rows)
+        wv.withUnsafeBufferPointer { xp in
+            dy.withUnsafeBufferPointer { dp in
+                dw.withUnsafeMutableBufferPointer { d in
+                    sums.withUnsafeMutableBufferPointer { s in
+                        let input = d.baseAddress.map { SharedPointer(base: $0) }, out = SharedPointer(base: s.baseAddress!)
+                        let xb = xp.baseAddress!, db = dp.baseAddress!
+                        Parallel.chunks(rows, grain: max(1, 4096 / max(columns, 1))) { range in
+                            for r in range {
+                                var step = SIMD16<Float>()
+                                for at in stride(from: r * columns, to: (r + 1) * columns, by: 16) {
+                                    let m = min(16, (r + 1) * columns - at)
+                                    let g = quantizers[r].gradients(TrainerLanes.load(xb + at, count: m)), d = TrainerLanes.load(db + at, count: m)
+                                    if let input { TrainerLanes.store(d * g.input, to: input.base + at, count: m) }
+                                    step += d * g.step
+                                }
+                                out.base[r] = TrainerLanes.treeSum(step)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if w.requiresGradient { w.accumulate(dw) }
+        return sums
     }
 }

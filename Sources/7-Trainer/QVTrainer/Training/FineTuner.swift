@@ -32,6 +32,7 @@ public final class FineTuner {
         self.state = state ?? TrainingState(optimizer: AdamW(parameters))
         self.schedule = CosineSchedule(peak: options.learningRate, steps: Self.totalSteps(train.count, options), warmup: options.warmup)
         BLAS.setThreads(options.threads)
+        HeapReuse.enable()
     }
 
     /// Sets the trainer's process-wide thread count (a forward pass outside a run uses it too).
