@@ -7,7 +7,7 @@ import QVQuant
     @Test func everyStoredFormatHasAnElementTypeOfItsWidth() {
         for row in QuantFormat.stored {
             let type = QVB.ElementType(row.storage)
-            #expect(type.isPacked && type.bits == row.bits, "\(row.format) as \(type)")
+            #expect(type.isPacked && type.bits == row.format.fieldBits, "\(row.format) as \(type)")
             #expect(type.storage == row.storage)
             let quant = QVB.Quantization(scheme: QVB.QuantScheme(row.scheme), bits: row.bits, scale: [1])
             #expect(quant.format == row.format)

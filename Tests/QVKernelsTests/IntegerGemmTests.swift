@@ -15,6 +15,7 @@ let supportedPairs: [FormatPair] = {
     let multiBit: [QuantFormat] = [.signed2, .unsigned2, .signed8, .unsigned8]
     return [FormatPair(a: .binary, w: .binary), FormatPair(a: .unsigned1, w: .binary)]
         + multiBit.flatMap { a in multiBit.map { FormatPair(a: a, w: $0) } }
+        + [FormatPair(a: .unsigned4, w: .signed4), FormatPair(a: .signed4, w: .signed4), FormatPair(a: .unsigned4, w: .signed8)]
 }()
 
 @Suite struct IntegerGemmTests {

@@ -10,7 +10,9 @@ import CQVKernelsX86
 /// Every multi-bit (activation, weight) pair.
 let multiBitPairs: [FormatPair] = {
     let formats: [QuantFormat] = [.signed2, .unsigned2, .signed8, .unsigned8]
+    // 4-bit codes sit in 8-bit fields and run on the 8-bit kernels.
     return formats.flatMap { a in formats.map { FormatPair(a: a, w: $0) } }
+        + [FormatPair(a: .unsigned4, w: .signed4), FormatPair(a: .signed4, w: .signed4)]
 }()
 
 /// Depths around the vector widths (4, 32, 64 codes) and the model's 384.

@@ -5,7 +5,7 @@ import QVQuant
 @Suite struct QuantizerTests {
     @Test func codeRangesFollowSchemeAndBits() {
         let ranges = storedFormats.map { "\($0) \($0.codeMin)...\($0.codeMax)" }
-        #expect(ranges == ["b1 -1...1", "u1 0...1", "s2 -2...1", "u2 0...3", "s8 -128...127", "u8 0...255"])
+        #expect(ranges == ["b1 -1...1", "u1 0...1", "s2 -2...1", "u2 0...3", "s4 -8...7", "u4 0...15", "s8 -128...127", "u8 0...255"])
     }
 
     @Test func halfWayPointsRoundToEven() {

@@ -3,8 +3,8 @@ import Testing
 import QVQuant
 
 @Suite struct StoredFormatTests {
-    @Test func tableHoldsTheSixStoredFormatsOnce() {
-        #expect(storedFormats == [.binary, .unsigned1, .signed2, .unsigned2, .signed8, .unsigned8])
+    @Test func tableHoldsTheEightStoredFormatsOnce() {
+        #expect(storedFormats == [.binary, .unsigned1, .signed2, .unsigned2, .signed4, .unsigned4, .signed8, .unsigned8])
         #expect(Set(storedFormats).count == QuantFormat.stored.count)
         for row in QuantFormat.stored { #expect(row.format.traits == row) }
     }
@@ -15,7 +15,7 @@ import QVQuant
                 let stored: Bool
                 switch (scheme, bits) {
                 case (.binarySign, 1), (.unsignedOffset, 1), (.signedSymmetric, 2), (.unsignedOffset, 2),
-                     (.signedSymmetric, 8), (.unsignedOffset, 8): stored = true
+                     (.signedSymmetric, 4), (.unsignedOffset, 4), (.signedSymmetric, 8), (.unsignedOffset, 8): stored = true
                 default: stored = false
                 }
                 #expect((QuantFormat(scheme: scheme, bits: bits) != nil) == stored, "\(scheme) \(bits)")
@@ -27,7 +27,10 @@ import QVQuant
     @Test func storageRawValuesAreTheSchemasElementTypes() {
         #expect(ElementStorage.allCases.map { $0.rawValue } == [2, 3, 4, 5])
         let storage = QuantFormat.stored.map { "\($0.format) \($0.storage)" }
-        #expect(storage == ["b1 u1", "u1 u1", "s2 u2", "u2 u2", "s8 i8", "u8 u8"])
+        #expect(storage == ["b1 u1", "u1 u1", "s2 u2", "u2 u2", "s4 i8", "u4 u8", "s8 i8", "u8 u8"])
+        // 4-bit codes sit in 8-bit fields: two's complement (signed) or plain (unsigned).
+        #expect(QuantFormat.stored.map { $0.format.fieldBits } == [1, 1, 2, 2, 8, 8, 8, 8])
+        #expect([-8, -1, 0, 7].map { QuantFormat.signed4.field(ofCode: $0) } == [0xF8, 0xFF, 0, 7])
         #expect(QuantScheme.allCases.map { $0.rawValue } == [1, 2, 3])
     }
 

@@ -33,7 +33,7 @@ extension SerialTrainerSuites {
             return model
         }
 
-        @Test(arguments: ["w8a8", "w2a2", "w1a1"], [false, true]) func logitsBitIdentical(bits: String, pooler: Bool) throws {
+        @Test(arguments: ["w8a8", "w4a4", "w2a2", "w1a1"], [false, true]) func logitsBitIdentical(bits: String, pooler: Bool) throws {
             let model = trained(bits, pooler: pooler)
             let deployed = try #require(DeployedClassifier(model))
             let image = try model.compiled(options: CompileOptions(precision: try #require(Precision(rawValue: bits))))

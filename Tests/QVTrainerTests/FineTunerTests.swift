@@ -14,7 +14,7 @@ extension SerialTrainerSuites {
             return (losses.prefix(k).reduce(0, +) / Double(k), losses.suffix(k).reduce(0, +) / Double(k))
         }
 
-        @Test(arguments: ["fp32", "w8a8", "w2a2", "w1a1"]) func lossFalls(bits: String) {
+        @Test(arguments: ["fp32", "w8a8", "w4a4", "w2a2", "w1a1"]) func lossFalls(bits: String) {
             let (first, last) = lossEnds(bits, steps: 80)
             #expect(last < 0.8 * first, "\(bits): loss \(first) → \(last)")
         }

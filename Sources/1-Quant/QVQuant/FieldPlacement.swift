@@ -1,7 +1,7 @@
 /// Where codes sit in bytes: the one definition of packed rows that the compiler writes, the
 /// file stores and every kernel reads.
 ///
-/// Element `i` of a row is the field at bits `bits * (i % fieldsPerByte)` of byte
+/// Element `i` of a row is the field at bits `fieldBits * (i % fieldsPerByte)` of byte
 /// `i / fieldsPerByte` (little-endian fields). A row of `count` codes takes
 /// `packedBytes(count:)` bytes and is stored in `packedRowStride(columns:format:)` bytes; every
 /// field slot after its last code, up to the stride, holds `paddingField`.
@@ -21,11 +21,11 @@ public func packedRowStride(columns: Int, format: QuantFormat) -> Int {
 extension QuantFormat {
     /// Fields packed into one byte.
     @inlinable
-    public var fieldsPerByte: Int { 8 / bits }
+    public var fieldsPerByte: Int { 8 / fieldBits }
 
     /// Mask of one field's bits, in the low bits of a byte.
     @inlinable @inline(__always)
-    public var fieldMask: UInt8 { UInt8(truncatingIfNeeded: (1 << bits) - 1) }
+    public var fieldMask: UInt8 { UInt8(truncatingIfNeeded: (1 << fieldBits) - 1) }
 
     /// The field that pads a packed row: the one whose code contributes nothing to a dot
     /// product (code 0; for binary rows the 0 bit, whose contribution the kernels cancel).
@@ -36,28 +36,28 @@ extension QuantFormat {
     @inlinable
     public var paddingByte: UInt8 {
         var byte: UInt8 = 0
-        for slot in 0..<fieldsPerByte { byte |= paddingField << UInt8(slot * bits) }
+        for slot in 0..<fieldsPerByte { byte |= paddingField << UInt8(slot * fieldBits) }
         return byte
     }
 
     /// Bytes one packed row of `count` codes takes before padding.
     @inlinable
-    public func packedBytes(count: Int) -> Int { (count * bits + 7) / 8 }
+    public func packedBytes(count: Int) -> Int { (count * fieldBits + 7) / 8 }
 
     /// The field of element `index` of the packed row starting at `row`.
     @inlinable @inline(__always)
     public func field(at index: Int, inRow row: UnsafeRawPointer) -> UInt8 {
         let perByte = fieldsPerByte
         let byte = row.load(fromByteOffset: index / perByte, as: UInt8.self)
-        return (byte >> UInt8(bits * (index % perByte))) & fieldMask
+        return (byte >> UInt8(fieldBits * (index % perByte))) & fieldMask
     }
 
-    /// Stores `field` (its low `bits` bits) as element `index` of the packed row starting at
+    /// Stores `field` (its low `fieldBits` bits) as element `index` of the packed row starting at
     /// `row`, leaving the byte's other fields as they are.
     @inlinable @inline(__always)
     public func setField(_ field: UInt8, at index: Int, inRow row: UnsafeMutableRawPointer) {
         let perByte = fieldsPerByte
-        let shift = UInt8(bits * (index % perByte))
+        let shift = UInt8(fieldBits * (index % perByte))
         let address = row + index / perByte
         let old = address.load(as: UInt8.self)
         address.storeBytes(of: (old & ~(fieldMask << shift)) | ((field & fieldMask) << shift), as: UInt8.self)
@@ -71,7 +71,7 @@ extension QuantFormat {
         let full = columns / fieldsPerByte
         let partialFields = columns % fieldsPerByte
         if partialFields > 0 {
-            let keep = UInt8(truncatingIfNeeded: (1 << (partialFields * bits)) - 1)
+            let keep = UInt8(truncatingIfNeeded: (1 << (partialFields * fieldBits)) - 1)
             let byte = row.load(fromByteOffset: full, as: UInt8.self)
             row.storeBytes(of: (byte & keep) | (paddingByte & ~keep), toByteOffset: full, as: UInt8.self)
         }
@@ -90,7 +90,7 @@ extension QuantFormat {
         let perByte = fieldsPerByte
         var byte: UInt8 = 0, slot = 0, index = 0
         for code in codes {
-            byte |= field(ofCode: code) << UInt8(bits * slot)
+            byte |= field(ofCode: code) << UInt8(fieldBits * slot)
             slot += 1
             if slot == perByte {
                 base.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)

@@ -17,15 +17,19 @@ public enum QuantScheme: UInt8, Sendable, CaseIterable {
 public struct QuantFormat: Hashable, Sendable, CustomStringConvertible {
     /// The integer semantics.
     public let scheme: QuantScheme
-    /// Bits per code: 1 (binary or unsigned), 2, or 8.
+    /// Bits of a code's range: 1 (binary or unsigned), 2, 4, or 8.
     public let bits: Int
+    /// Bits of the field that stores a code: `bits`, except 4-bit codes, which sit in 8-bit
+    /// fields (and run on the 8-bit kernels, exactly) until a packed 4-bit kernel exists.
+    public let fieldBits: Int
 
     /// Creates a format without asking the table; only the table's rows and the named formats
     /// below call it.
     @inlinable
-    init(storedScheme scheme: QuantScheme, bits: Int) {
+    init(storedScheme scheme: QuantScheme, bits: Int, fieldBits: Int? = nil) {
         self.scheme = scheme
         self.bits = bits
+        self.fieldBits = fieldBits ?? bits
     }
 
     /// Creates a format, or returns nil for a combination qv does not store (one that has no
@@ -45,6 +49,10 @@ public struct QuantFormat: Hashable, Sendable, CustomStringConvertible {
     @inlinable public static var signed2: QuantFormat { QuantFormat(storedScheme: .signedSymmetric, bits: 2) }
     /// Unsigned 2-bit codes {0, 1, 2, 3}.
     @inlinable public static var unsigned2: QuantFormat { QuantFormat(storedScheme: .unsignedOffset, bits: 2) }
+    /// Signed 4-bit codes {-8 ... 7}, in 8-bit two's complement fields.
+    @inlinable public static var signed4: QuantFormat { QuantFormat(storedScheme: .signedSymmetric, bits: 4, fieldBits: 8) }
+    /// Unsigned 4-bit codes {0 ... 15}, in 8-bit fields.
+    @inlinable public static var unsigned4: QuantFormat { QuantFormat(storedScheme: .unsignedOffset, bits: 4, fieldBits: 8) }
     /// Signed 8-bit codes {-128 ... 127}.
     @inlinable public static var signed8: QuantFormat { QuantFormat(storedScheme: .signedSymmetric, bits: 8) }
     /// Unsigned 8-bit codes {0 ... 255}.
@@ -71,14 +79,14 @@ public struct QuantFormat: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The stored field of a code. Sub-byte signed codes are stored biased by `-codeMin`;
-    /// binary codes as 1 for +1 and 0 for -1; 8-bit signed codes as two's complement.
+    /// binary codes as 1 for +1 and 0 for -1; signed codes in 8-bit fields as two's complement.
     @inlinable @inline(__always)
     public func field(ofCode code: Int32) -> UInt8 {
         switch scheme {
         case .binarySign: return code > 0 ? 1 : 0
         case .unsignedOffset: return UInt8(truncatingIfNeeded: code)
         case .signedSymmetric:
-            return bits == 8 ? UInt8(bitPattern: Int8(truncatingIfNeeded: code))
+            return fieldBits == 8 ? UInt8(bitPattern: Int8(truncatingIfNeeded: code))
                              : UInt8(truncatingIfNeeded: code - codeMin)
         }
     }
@@ -90,7 +98,7 @@ public struct QuantFormat: Hashable, Sendable, CustomStringConvertible {
         case .binarySign: return field & 1 == 1 ? 1 : -1
         case .unsignedOffset: return Int32(field)
         case .signedSymmetric:
-            return bits == 8 ? Int32(Int8(bitPattern: field)) : Int32(field) + codeMin
+            return fieldBits == 8 ? Int32(Int8(bitPattern: field)) : Int32(field) + codeMin
         }
     }
 

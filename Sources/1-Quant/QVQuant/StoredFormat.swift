@@ -53,6 +53,8 @@ extension QuantFormat {
         StoredFormat(.unsigned1, storage: .u1, family: .unsignedBits),
         StoredFormat(.signed2, storage: .u2, family: .multiBit),
         StoredFormat(.unsigned2, storage: .u2, family: .multiBit),
+        StoredFormat(.signed4, storage: .i8, family: .multiBit),
+        StoredFormat(.unsigned4, storage: .u8, family: .multiBit),
         StoredFormat(.signed8, storage: .i8, family: .multiBit),
         StoredFormat(.unsigned8, storage: .u8, family: .multiBit),
     ]

@@ -168,7 +168,7 @@ extension QVB {
         public var family: ModelFamily
         /// BERT configuration; required when `family` is `.bert`.
         public var bert: BertConfig?
-        /// Precision name: "fp32", "w8a8", "w2a2" or "w1a1".
+        /// Precision name: "fp32", "w8a8", "w4a4", "w2a2" or "w1a1".
         public var precision: String
         /// Tokenizer, for text models.
         public var tokenizer: Tokenizer?

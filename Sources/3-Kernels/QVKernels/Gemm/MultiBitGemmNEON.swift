@@ -98,7 +98,7 @@ struct DotBytes {
 
     /// Whether codes of `format` are stored as code − 128: u8 codes in a signed (`sdot`) product.
     static func isCentred(_ format: QuantFormat, unsignedDot: Bool) -> Bool {
-        !unsignedDot && format.bits == 8 && format.scheme == .unsignedOffset
+        !unsignedDot && format.fieldBits == 8 && format.scheme == .unsignedOffset
     }
 
     /// Widens rows `firstRow ..< firstRow + rows` of `matrix` into rows 0 ..< `rows`.

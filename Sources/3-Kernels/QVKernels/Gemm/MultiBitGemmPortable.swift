@@ -136,9 +136,9 @@ private struct ChunkDecoder {
     private let fieldBias: Int16
 
     init(_ format: QuantFormat) {
-        bits = format.bits
-        signExtends = format.bits == 8 && format.scheme == .signedSymmetric
-        fieldBias = format.bits < 8 && format.scheme == .signedSymmetric ? Int16(format.codeMin) : 0
+        bits = format.fieldBits
+        signExtends = format.fieldBits == 8 && format.scheme == .signedSymmetric
+        fieldBias = format.fieldBits < 8 && format.scheme == .signedSymmetric ? Int16(format.codeMin) : 0
     }
 
     @inline(__always)

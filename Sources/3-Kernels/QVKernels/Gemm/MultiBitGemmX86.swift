@@ -63,7 +63,7 @@ public enum MultiBitX86Kernel: CaseIterable, Sendable {
         switch self {
         case .avx512Vnni: return qv_mb_kernel_avx512vnni
         case .avxVnni: return qv_mb_kernel_avxvnni
-        case .avx2: return a.bits == 8 && w.bits == 8 ? qv_mb_kernel_avx2_nibbles : qv_mb_kernel_avx2
+        case .avx2: return a.fieldBits == 8 && w.fieldBits == 8 ? qv_mb_kernel_avx2_nibbles : qv_mb_kernel_avx2
         }
     }
 }
@@ -157,7 +157,7 @@ extension qv_mb_codes {
 
     /// The C kernels' name (`QV_MB_*`) of a 2- or 8-bit format.
     static func format(_ format: QuantFormat) -> Int32 {
-        switch (format.scheme, format.bits) {
+        switch (format.scheme, format.fieldBits) {
         case (.signedSymmetric, 2): return Int32(QV_MB_S2)
         case (.signedSymmetric, _): return Int32(QV_MB_S8)
         case (_, 2): return Int32(QV_MB_U2)

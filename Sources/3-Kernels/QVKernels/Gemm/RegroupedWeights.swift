@@ -37,7 +37,7 @@ public final class RegroupedWeights {
     /// `init(_:path:)` regroups them: 2-bit codes, a valid layout, the AVX-512 VNNI kernel.
     public static func isUsed(for w: PackedMatrix, path: KernelPath) -> Bool {
         #if arch(x86_64)
-        return w.format.bits == 2 && w.layoutError(operand: "w") == nil && w.rows > 0
+        return w.format.fieldBits == 2 && w.layoutError(operand: "w") == nil && w.rows > 0
             && MultiBitX86Kernel(path: path) == .avx512Vnni
         #else
         return false

@@ -15,7 +15,7 @@ extension LaneQuantizer {
         let format = quantizer.format
         self.init(isBinary: format.scheme == .binarySign, offset: quantizer.offset, inverseScale: quantizer.inverseScale,
                   codeMin: format.codeMin, codeMax: format.codeMax,
-                  fieldBias: format.scheme == .signedSymmetric && format.bits < 8 ? -format.codeMin : 0,
-                  bits: format.bits, paddingField: format.paddingField, paddingByte: format.paddingByte)
+                  fieldBias: format.scheme == .signedSymmetric && format.fieldBits < 8 ? -format.codeMin : 0,
+                  bits: format.fieldBits, paddingField: format.paddingField, paddingByte: format.paddingByte)
     }
 }

@@ -44,7 +44,7 @@ public struct QuantPreset: Equatable, Sendable {
 /// and the classification head (pooler, classifier: s8 weights, u8 inputs) stay 8-bit; LayerNorm,
 /// softmax, GELU, tanh and residual adds stay FP32.
 public enum Precision: String, CaseIterable, Sendable {
-    case fp32, w8a8, w2a2, w1a1
+    case fp32, w8a8, w4a4, w2a2, w1a1
 
     /// The formats of every role at this precision.
     public var preset: QuantPreset {
@@ -52,6 +52,8 @@ public enum Precision: String, CaseIterable, Sendable {
         case .fp32: return .float
         case .w8a8: return Self.eightBitOutside(weights: .signed8, activations: .unsigned8, attentionOperands: .signed8,
                                                 probabilities: .unsigned8)
+        case .w4a4: return Self.eightBitOutside(weights: .signed4, activations: .unsigned4, attentionOperands: .signed4,
+                                                probabilities: .unsigned4)
         case .w2a2: return Self.eightBitOutside(weights: .signed2, activations: .unsigned2, attentionOperands: .signed2,
                                                 probabilities: .unsigned2)
         case .w1a1: return Self.eightBitOutside(weights: .binary, activations: .binary, attentionOperands: .binary,

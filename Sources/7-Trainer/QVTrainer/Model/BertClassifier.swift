@@ -27,6 +27,9 @@ public final class BertClassifier {
     public let headQuantizers: (pooler: ActivationQuantizer?, classifier: ActivationQuantizer)?
     /// Where the encoder came from.
     public let source: String
+    /// The plan labels the forward pass quantizes, or nil for all of them (`qvc analyze`
+    /// quantizes one module at a time; training and export use all).
+    public var onlyQuantizing: Set<String>?
 
     /// A trained head: optional pooler, classifier, and the labels it was trained for.
     public typealias Head = (pooler: BertCheckpoint.Linear?, classifier: BertCheckpoint.Linear, labels: [String])

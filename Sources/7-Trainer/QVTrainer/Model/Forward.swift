@@ -61,7 +61,7 @@ extension BertClassifier {
 
     /// `x·Wᵀ + b` with the weight fake-quantized when the layer has a quantizer.
     private func linear(_ t: Tape, _ lin: LinearParameters, _ x: Variable) -> Variable {
-        let w = lin.quantizer.map { t.fakeQuantize(weights: lin.weight, by: $0) } ?? lin.weight
+        let w = lin.quantizer.flatMap { quantizes($0.label) ? t.fakeQuantize(weights: lin.weight, by: $0) : nil } ?? lin.weight
         return t.linear(x, weight: w, bias: lin.bias)
     }
 
@@ -69,13 +69,16 @@ extension BertClassifier {
     /// (gathering first: a row's step depends only on the row).
     private func table(_ t: Tape, _ table: Variable, _ n: Int, _ ids: [Int32]) -> Variable {
         let rows = t.embedding(table, ids: ids)
-        return tableQuantizers.map { t.fakeQuantize(weights: rows, by: $0[n]) } ?? rows
+        return tableQuantizers.flatMap { quantizes($0[n].label) ? t.fakeQuantize(weights: rows, by: $0[n]) : nil } ?? rows
     }
 
     /// `x` fake-quantized by `q`, or `x` at an FP32 point.
     private func fq(_ t: Tape, _ x: Variable, _ q: ActivationQuantizer?) -> Variable {
-        q.map { t.fakeQuantize(x, by: $0) } ?? x
+        q.flatMap { quantizes($0.label) ? t.fakeQuantize(x, by: $0) : nil } ?? x
     }
+
+    /// Whether the point labelled `label` is quantized in this forward pass (`onlyQuantizing`).
+    private func quantizes(_ label: String) -> Bool { onlyQuantizing?.contains(label) ?? true }
 
     private func tape(_ t: Tape, dropout: Float) -> DropoutPolicy { DropoutPolicy(tape: t, probability: dropout) }
 }

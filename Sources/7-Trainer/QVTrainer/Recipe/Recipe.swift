@@ -1,11 +1,12 @@
 import Foundation
 import QVQuant
+import QVCompiler
 
 /// How a model is quantized and trained: the bits of each module (the paper's module-dependent
 /// scheme) and the variation remedies. Stored in a checkpoint's metadata, so `qvc compile`
 /// rebuilds the same network.
 public struct Recipe: Codable, Equatable, Sendable {
-    /// The precision: fp32, w8a8, w2a2, w1a1.
+    /// The precision: fp32, w8a8, w4a4, w2a2, w1a1.
     public var bits: String
     /// Weight step sizes per output channel (OFQ) rather than per tensor (the paper's LSQ).
     public var perChannelWeights: Bool
@@ -40,7 +41,7 @@ public struct Recipe: Codable, Equatable, Sendable {
     public var formats: ModuleFormats? { ModuleFormats(bits: bits) }
 
     /// The precisions a recipe may name.
-    public static let precisions = ["fp32", "w8a8", "w2a2", "w1a1"]
+    public static let precisions = Precision.allCases.map(\.rawValue)
 }
 
 /// The code formats of a quantized BERT's modules (the compiler's `QuantPreset`): encoder weights and input activations at the chosen bits, the
@@ -62,12 +63,10 @@ public struct ModuleFormats: Equatable, Sendable {
 
     /// The formats at `bits`; nil for fp32 or an unknown name.
     public init?(bits: String) {
-        switch bits {
-        case "w8a8": (weights, activations, attentionOperands, probabilities) = (.signed8, .unsigned8, .signed8, .unsigned8)
-        case "w2a2": (weights, activations, attentionOperands, probabilities) = (.signed2, .unsigned2, .signed2, .unsigned2)
-        case "w1a1": (weights, activations, attentionOperands, probabilities) = (.binary, .binary, .binary, .unsigned1)
-        default: return nil
-        }
+        // The compiler's preset for those bits: what the trainer quantizes is what it compiles.
+        guard let p = Precision(rawValue: bits)?.preset, let w = p.weights, let a = p.activations, let o = p.attentionOperands,
+              let probs = p.probabilities else { return nil }
+        (weights, activations, attentionOperands, probabilities) = (w, a, o, probs)
     }
 }
 
