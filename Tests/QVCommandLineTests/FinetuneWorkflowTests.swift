@@ -55,11 +55,34 @@ import Testing
             #expect(compiled.status == 0, "\(compiled.stderr)")
             let verify = try CLI.run("qvc", ["verify", dir + "/\(bits).ckpt", dir + "/\(bits).qvb", "--data", data, "--json"])
             #expect(verify.status == 0, "\(bits): \(verify.stdout) \(verify.stderr)")
+            if bits == "w2a2" {
+                // The deployed forward is the compiled network: every logit agrees to the bit.
+                let report = try #require(try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any])
+                #expect(report["identical_logits"] as? Int == report["texts"] as? Int && report["integer_forward"] as? Bool == true, "\(report)")
+            }
             for model in [dir + "/\(bits).ckpt", dir + "/\(bits).qvb"] {
                 let eval = try CLI.run("qvc", ["eval", model, "--data", data, "--json"])
                 #expect(eval.status == 0 && eval.stdout.contains("\"accuracy\""), "\(eval.stderr)")
             }
         }
+        // Post-training W4A4 of the FP32 checkpoint compiles and evaluates.
+        let w4a4 = try CLI.run("qvc", ["compile", dir + "/fp32.ckpt", "--bits", "w4a4", "-o", dir + "/w4a4.qvb"])
+        #expect(w4a4.status == 0, "\(w4a4.stderr)")
+        let w4a4Eval = try CLI.run("qvc", ["eval", dir + "/w4a4.qvb", "--data", data, "--json"])
+        #expect(w4a4Eval.status == 0 && w4a4Eval.stdout.contains("\"accuracy\""), "\(w4a4Eval.stderr)")
+        // Sensitivity: with nothing quantized it is the FP32 checkpoint's own accuracy; every
+        // module kind, every layer, embeddings, head and everything get a row.
+        let analyze = try CLI.run("qvc", ["analyze", dir + "/fp32.ckpt", "--data", data, "--limit", "0", "--json"])
+        try #require(analyze.status == 0, "\(analyze.stderr)")
+        let sensitivity = try #require(try JSONSerialization.jsonObject(with: Data(analyze.stdout.utf8)) as? [String: Any])
+        let rows = try #require(sensitivity["rows"] as? [[String: Any]])
+        let fp32Eval = try CLI.run("qvc", ["eval", dir + "/fp32.ckpt", "--data", data, "--json"])
+        let fp32Accuracy = try #require((try JSONSerialization.jsonObject(with: Data(fp32Eval.stdout.utf8)) as? [String: Any])?["accuracy"] as? Double)
+        #expect(rows.count == 1 + 6 + 2 + 3 && rows[0]["accuracy"] as? Double == fp32Accuracy, "\(rows)")
+        #expect(rows.dropFirst().allSatisfy { ($0["points"] as? Int ?? 0) > 0 }, "\(rows)")
+        let quantizedAnalyze = try CLI.run("qvc", ["analyze", dir + "/w2a2.ckpt", "--data", data])
+        #expect(quantizedAnalyze.status != 0 && quantizedAnalyze.stderrIsOneLine && quantizedAnalyze.stderr.contains("not an FP32 checkpoint"),
+                "\(quantizedAnalyze.stderr)")
         // A checkpoint compiles at its own bits only.
         let wrongBits = try CLI.run("qvc", ["compile", dir + "/w2a2.ckpt", "-o", dir + "/x.qvb", "--bits", "w1a1"])
         #expect(wrongBits.status != 0 && wrongBits.stderrIsOneLine && wrongBits.stderr.contains("trained at w2a2"), "\(wrongBits.stderr)")

@@ -46,7 +46,7 @@ func analyzeCommand(_ words: [String]) throws(CommandLineError) {
         print("\(args.positional[0]) on \(count) texts of \(dataPath): accuracy with only these modules at \(bits) (post-training)")
         for r in rows {
             let drop = String(format: "%+.2f", (r.accuracy - reference) * 100)
-            print("  \(r.module.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%6.2f", r.accuracy * 100)) %  \(drop)")
+            print("  \(r.module.padding(toLength: 48, withPad: " ", startingAt: 0)) \(String(format: "%6.2f", r.accuracy * 100)) %  \(drop)")
         }
     }
 }

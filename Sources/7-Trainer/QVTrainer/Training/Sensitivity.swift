@@ -17,7 +17,7 @@ public struct Sensitivity {
     /// each quantizes — a linear layer with its input, the attention operands, the probabilities.
     public static let modules: [(name: String, labels: [String])] = [
         ("q/k/v projections", ["input", "attention.self.query.weight", "attention.self.key.weight", "attention.self.value.weight"]),
-        ("q/k/v outputs (q·kᵀ and p·v operands)", ["attention.self.query.out", "attention.self.key.out", "attention.self.value.out"]),
+        ("q/k/v outputs (attention operands)", ["attention.self.query.out", "attention.self.key.out", "attention.self.value.out"]),
         ("attention probabilities", ["attention.self.probs"]),
         ("attention output dense", ["attention.context", "attention.output.dense.weight"]),
         ("fc1 (intermediate)", ["attention.output.normed", "intermediate.dense.weight"]),
