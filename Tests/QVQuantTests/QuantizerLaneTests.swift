@@ -29,11 +29,12 @@ import Testing
                 let x = SIMD16<Float>(all[start..<(start + 16)])
                 let codes = q.codes(x), fake = q.fakeQuantize(x), g = q.gradients(x)
                 for lane in 0..<16 {
-                    let s = q.gradients(x[lane])
-                    let same = codes[lane].bitPattern == Float(q.code(x[lane])).bitPattern
-                        && fake[lane].bitPattern == q.fakeQuantize(x[lane]).bitPattern
-                        && g.input[lane].bitPattern == s.input.bitPattern && g.step[lane].bitPattern == s.step.bitPattern
-                        && g.offset[lane].bitPattern == s.offset.bitPattern
+                    let v = x[lane]
+                    let same = codes[lane].bitPattern == Float(q.code(v)).bitPattern
+                        && fake[lane].bitPattern == q.fakeQuantize(v).bitPattern
+                        && g.input[lane].bitPattern == q.straightThroughGradient(v).bitPattern
+                        && g.step[lane].bitPattern == q.stepSizeGradient(v).bitPattern
+                        && g.offset[lane].bitPattern == q.offsetGradient(v).bitPattern
                     #expect(same, "\(format) scale \(q.scale) offset \(q.offset) at \(x[lane])")
                 }
             }

@@ -43,13 +43,4 @@ extension Quantizer {
     /// `x - offset` plus the offset itself.
     @inlinable
     public func offsetGradient(_ x: Float) -> Float { 1 - straightThroughGradient(x) }
-
-    /// The three gradients of `fakeQuantize` at `x` from one normalisation and one code: the
-    /// same values as `straightThroughGradient`, `stepSizeGradient` and `offsetGradient`.
-    @inlinable @inline(__always)
-    public func gradients(_ x: Float) -> (input: Float, step: Float, offset: Float) {
-        let passes = passesGradient(x), rounded = Float(code(x))
-        let step = format.scheme == .binarySign || !passes ? rounded : rounded - normalized(x)
-        return passes ? (1, step, 0) : (0, step, 1)
-    }
 }

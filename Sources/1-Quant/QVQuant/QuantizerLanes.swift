@@ -1,5 +1,6 @@
 /// `Quantizer`'s rounding rule and gradients on 16 values at once, for the trainer's hot loops:
-/// lane for lane the same numbers as `code(_:)`, `fakeQuantize(_:)` and `gradients(_:)` (NaN and
+/// lane for lane the same numbers as `code(_:)`, `fakeQuantize(_:)`, `straightThroughGradient(_:)`,
+/// `stepSizeGradient(_:)` and `offsetGradient(_:)` (NaN and
 /// ±inf clamp the same way). Rounding uses the 1.5·2²³ trick after clamping into the code range —
 /// exact round-half-to-even there, since every code is an integer far below 2²² — so it needs no
 /// SSE4.1 `roundps` at the baseline ISA.
@@ -19,8 +20,8 @@ extension Quantizer {
     @inlinable @inline(__always)
     public func fakeQuantize(_ x: SIMD16<Float>) -> SIMD16<Float> { scale * codes(x) + offset }
 
-    /// `gradients(_:)` of each lane: the STE's input gradient, LSQ's step gradient and LSQ+'s
-    /// offset gradient.
+    /// The three gradients of each lane from one normalisation and one code: the STE's input
+    /// gradient, LSQ's step gradient and LSQ+'s offset gradient.
     @inlinable @inline(__always)
     public func gradients(_ x: SIMD16<Float>) -> (input: SIMD16<Float>, step: SIMD16<Float>, offset: SIMD16<Float>) {
         let v = (x - offset) * inverseScale, rounded = codes(x)

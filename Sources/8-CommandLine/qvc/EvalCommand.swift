@@ -28,7 +28,7 @@ func evalCommand(_ words: [String]) throws(CommandLineError) {
         let rate = seconds > 0 ? Double(predicted.count) / seconds : 0
         progress.update("eval \(predicted.count)/\(data.count) texts" + (rate > 0 ? String(format: ", %.0f texts/s, %.0f s left", rate, Double(data.count - predicted.count) / rate) : ""))
         do throws(CommandLineError) {
-            predicted += try classifier.logits(Array(data.texts[start..<min(start + 64, data.count)])).map(argmax)
+            predicted += try classifier.logits(Array(data.texts[start..<min(start + 64, data.count)])).map(Evaluation.argmax)
         } catch {
             progress.finish()
             throw error

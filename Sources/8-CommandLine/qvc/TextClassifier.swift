@@ -14,9 +14,6 @@ protocol TextClassifier {
 }
 
 extension TextClassifier {
-    /// The index of the class predicted for `text` (the largest logit, the first of equals).
-    func predict(_ text: String) throws(CommandLineError) -> Int { argmax(try logits(text)) }
-
     /// The logits of each of `texts`, in order (one at a time unless the classifier batches).
     func logits(_ texts: [String]) throws(CommandLineError) -> [[Float]] {
         var all: [[Float]] = []
@@ -24,9 +21,6 @@ extension TextClassifier {
         return all
     }
 }
-
-/// Index of the largest value (the first of equals).
-func argmax(_ v: [Float]) -> Int { v.indices.max { (v[$0], $1) < (v[$1], $0) } ?? 0 }
 
 /// The classifier stored at `path`, chosen by its extension, running on `threads` threads.
 func openClassifier(_ path: String, threads: Int) throws(CommandLineError) -> any TextClassifier {

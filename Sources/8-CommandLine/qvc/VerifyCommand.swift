@@ -30,7 +30,7 @@ func verifyCommand(_ words: [String]) throws(CommandLineError) {
         let chunk = Array(texts[start..<min(start + 256, texts.count)])
         for (n, (a, b)) in zip(try trained.logits(chunk), try compiled.logits(chunk)).enumerated() {
             for (x, y) in zip(a, b) { maxDifference = max(maxDifference, abs(x - y)) }
-            if argmax(a) == argmax(b) { same += 1 } else if firstDisagreement == nil { firstDisagreement = start + n }
+            if Evaluation.argmax(a) == Evaluation.argmax(b) { same += 1 } else if firstDisagreement == nil { firstDisagreement = start + n }
             if a == b { exact += 1 } else if firstInexact == nil { firstInexact = start + n }
         }
     }

@@ -9,7 +9,8 @@ import QVKernelsMath
 /// trainer's — so `qvc verify` comparing the two checks the compiler, the packing and the kernels.
 public struct DeployedClassifier {
     private let model: BertClassifier
-    private let tables: [(values: [Float], width: Int)]
+    /// The three embedding tables (word, position, token type), fake-quantized by their 8-bit row quantizers.
+    private let tables: [[Float]]
     private let layers: [Layer]
     private let pooler: (linear: DeployedLinear, input: Quantizer)?
     private let classifier: (linear: DeployedLinear, input: Quantizer)
@@ -28,7 +29,7 @@ public struct DeployedClassifier {
         self.model = model
         tables = zip(tableQuantizers, [model.wordEmbeddings, model.positionEmbeddings, model.tokenTypeEmbeddings]).map { q, table in
             let width = table.shape[1], rows = q.rowQuantizers(table)
-            return (table.value.indices.map { rows[$0 / width].fakeQuantize(table.value[$0]) }, width)
+            return table.value.indices.map { rows[$0 / width].fakeQuantize(table.value[$0]) }
         }
         layers = model.layers.map { l in
             let q = l.quantizers!
@@ -63,7 +64,7 @@ public struct DeployedClassifier {
         var h = [Float](repeating: 0, count: tokens * width)
         for t in 0..<tokens {
             let word = Int(ids[t]) * width, position = t * width
-            for j in 0..<width { h[t * width + j] = tables[0].values[word + j] + tables[1].values[position + j] + tables[2].values[j] }
+            for j in 0..<width { h[t * width + j] = tables[0][word + j] + tables[1][position + j] + tables[2][j] }
         }
         h = normalize(h, rows: tokens, model.embeddingNorm.gamma.value, model.embeddingNorm.beta.value)
         for layer in layers { h = encode(layer, h, tokens: tokens) }

@@ -18,12 +18,7 @@ extension Parallel {
                 chunks((count + 15) / 16, grain: 256) { blocks in
                     for block in blocks {
                         let at = block * 16, n = min(16, count - at)
-                        if n == 16 {
-                            TrainerLanes.storeSixteen(f(TrainerLanes.loadSixteen(a + at), TrainerLanes.loadSixteen(b + at)), to: out.base + at)
-                        } else {
-                            let y = f(TrainerLanes.loadSixteen(a + at, count: n, filler: 0), TrainerLanes.loadSixteen(b + at, count: n, filler: 0))
-                            TrainerLanes.storeSixteen(y, to: out.base + at, count: n)
-                        }
+                        TrainerLanes.store(f(TrainerLanes.load(a + at, count: n), TrainerLanes.load(b + at, count: n)), to: out.base + at, count: n)
                     }
                 }
             }

@@ -18,13 +18,13 @@ public enum Evaluation {
 
     /// The predicted class of each example.
     public static func predict(_ model: BertClassifier, _ examples: [TrainingExample], batchSize: Int) -> [Int] {
-        logits(model, examples, batchSize: batchSize).map { argmax($0[...]) }
+        logits(model, examples, batchSize: batchSize).map(argmax)
     }
 
-    /// Index of the largest value (the first of equals).
-    static func argmax(_ v: ArraySlice<Float>) -> Int {
+    /// Position of the largest value (the first of equals) — the predicted class of logits.
+    public static func argmax<Values: Collection<Float>>(_ v: Values) -> Int {
         var best = v.startIndex
         for i in v.indices where v[i] > v[best] { best = i }
-        return best - v.startIndex
+        return v.distance(from: v.startIndex, to: best)
     }
 }
