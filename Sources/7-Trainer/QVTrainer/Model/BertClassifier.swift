@@ -67,15 +67,15 @@ public final class BertClassifier {
             return
         }
         tableQuantizers = [("word", wordEmbeddings), ("position", positionEmbeddings), ("token_type", tokenTypeEmbeddings)].map {
-            WeightQuantizer(label: "embeddings.\($0.0)_embeddings.weight", format: f.eightBitWeights, rule: .maxAbsolute,
+            WeightQuantizer(label: "embeddings.\($0.0)_embeddings.weight", format: f.embeddings, rule: .maxAbsolute,
                             rows: $0.1.shape[0], perChannel: true)
         }
         for layer in layers { layer.quantize(f, recipe: recipe) }
         for lin in [pooler, classifier].compactMap({ $0 }) {
-            lin.quantizer = WeightQuantizer(label: lin.name + ".weight", format: f.eightBitWeights, rule: .learned, rows: lin.outFeatures, perChannel: true)
+            lin.quantizer = WeightQuantizer(label: lin.name + ".weight", format: f.headWeights, rule: .learned, rows: lin.outFeatures, perChannel: true)
         }
-        headQuantizers = (pooler.map { _ in ActivationQuantizer(label: "pooled", format: f.eightBitActivations, learnsOffset: true) },
-                          ActivationQuantizer(label: pooler == nil ? "pooled" : "pooler.output", format: f.eightBitActivations, learnsOffset: true))
+        headQuantizers = (pooler.map { _ in ActivationQuantizer(label: "pooled", format: f.headActivations, learnsOffset: true) },
+                          ActivationQuantizer(label: pooler == nil ? "pooled" : "pooler.output", format: f.headActivations, learnsOffset: true))
     }
 
     /// Class names.

@@ -44,9 +44,10 @@ public struct Recipe: Codable, Equatable, Sendable {
     public static let precisions = Precision.allCases.map(\.rawValue)
 }
 
-/// The code formats of a quantized BERT's modules (the compiler's `QuantPreset`): encoder weights and input activations at the chosen bits, the
-/// attention operands (q, k, v; offset 0) and probabilities at the activation bits, embedding
-/// tables and the classifier head at 8 bits.
+/// The code formats of a quantized BERT's modules — the compiler's `QuantPreset` for those bits,
+/// so what the trainer quantizes is what it compiles: encoder weights and input activations at
+/// the chosen bits, the attention operands (q, k, v; offset 0) and probabilities at the activation
+/// bits, embedding tables and the classifier head at the preset's (8) bits.
 public struct ModuleFormats: Equatable, Sendable {
     /// Encoder linear weights.
     public let weights: QuantFormat
@@ -56,17 +57,19 @@ public struct ModuleFormats: Equatable, Sendable {
     public let attentionOperands: QuantFormat
     /// Softmax probabilities.
     public let probabilities: QuantFormat
-    /// Embedding tables and the head's weights.
-    public let eightBitWeights = QuantFormat.signed8
+    /// Embedding tables.
+    public let embeddings: QuantFormat
+    /// The head's (pooler, classifier) weights.
+    public let headWeights: QuantFormat
     /// The head's inputs.
-    public let eightBitActivations = QuantFormat.unsigned8
+    public let headActivations: QuantFormat
 
     /// The formats at `bits`; nil for fp32 or an unknown name.
     public init?(bits: String) {
-        // The compiler's preset for those bits: what the trainer quantizes is what it compiles.
         guard let p = Precision(rawValue: bits)?.preset, let w = p.weights, let a = p.activations, let o = p.attentionOperands,
-              let probs = p.probabilities else { return nil }
+              let probs = p.probabilities, let e = p.embeddings, let hw = p.headWeights, let ha = p.headActivations else { return nil }
         (weights, activations, attentionOperands, probabilities) = (w, a, o, probs)
+        (embeddings, headWeights, headActivations) = (e, hw, ha)
     }
 }
 
