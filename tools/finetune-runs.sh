@@ -6,7 +6,8 @@
 #   3. post-training quantization of that checkpoint (calibrated on 256 training texts);
 #   4. QAT from the FP32 checkpoint (also the distillation teacher): the variation-aware recipe
 #      and plain LSQ, plus ablations (RECIPES);
-#   5. every .qvb evaluated on the test split with qvc eval, every QAT one verified against its
+#   5. progressive W1A1: QAT from the W2A2 checkpoint (when BITS has both);
+#   6. every .qvb evaluated on the test split with qvc eval, every QAT one verified against its
 #      checkpoint with qvc verify.
 # Knobs: OUT (folder, default runs), EPOCHS (FP32, 1), QAT_STEPS (0 = whole epochs), QAT_EPOCHS (1),
 # BITS ("w8a8 w4a4 w2a2 w1a1"), RECIPES ("default lsq"), THREADS (2), QVC (.build/release/qvc).
@@ -26,6 +27,12 @@ evaluate() {  # NAME: eval the .qvb on the test split
     python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(sys.argv[2], 'accuracy', round(100*r['accuracy'],2), 'macro-F1', round(100*r['macro_f1'],2))" "$OUT/$1.eval.json" "$1"
 }
 
+deploy() {  # NAME: compile the .ckpt, eval the .qvb, verify the two agree
+    "$QVC" compile "$OUT/$1.ckpt" -o "$OUT/$1.qvb" > /dev/null && evaluate "$1"
+    "$QVC" verify "$OUT/$1.ckpt" "$OUT/$1.qvb" --data "$OUT/split/test.csv" --threads "$THREADS" --json > "$OUT/$1.verify.json" || true
+    cat "$OUT/$1.verify.json"
+}
+
 if [ ! -f "$OUT/fp32.ckpt" ]; then
     "$QVC" finetune --model "$model" --bits fp32 --epochs "$EPOCHS" --lr 8e-5 -o "$OUT/fp32.ckpt" "${common[@]}" > "$OUT/fp32.json" 2> "$OUT/fp32.log"
 fi
@@ -42,8 +49,15 @@ for bits in $BITS; do
             "$QVC" finetune --model "$OUT/fp32.ckpt" --bits "$bits" --epochs "$QAT_EPOCHS" -o "$OUT/$name.ckpt" "${flags[@]}" "${common[@]}" \
                 > "$OUT/$name.json" 2> "$OUT/$name.log"
         fi
-        "$QVC" compile "$OUT/$name.ckpt" -o "$OUT/$name.qvb" > /dev/null && evaluate "$name"
-        "$QVC" verify "$OUT/$name.ckpt" "$OUT/$name.qvb" --data "$OUT/split/test.csv" --threads "$THREADS" --json > "$OUT/$name.verify.json" || true
-        cat "$OUT/$name.verify.json"
+        deploy "$name"
     done
 done
+# Progressive W1A1 (BiT's route): start from the W2A2 checkpoint's latent weights, FP32 teacher.
+if [[ " $BITS " == *" w1a1 "* && -f "$OUT/qat-w2a2-default.ckpt" ]]; then
+    name=qat-w1a1-from-w2a2; flags=(); [ "$QAT_STEPS" = 0 ] || flags+=(--max-steps "$QAT_STEPS")
+    if [ ! -f "$OUT/$name.ckpt" ]; then
+        "$QVC" finetune --model "$OUT/qat-w2a2-default.ckpt" --teacher "$OUT/fp32.ckpt" --bits w1a1 --epochs "$QAT_EPOCHS" \
+            -o "$OUT/$name.ckpt" "${flags[@]}" "${common[@]}" > "$OUT/$name.json" 2> "$OUT/$name.log"
+    fi
+    deploy "$name"
+fi
