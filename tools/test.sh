@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, checks the generated FlatBuffers header is
-# current, makes the reference fixtures (cached), builds release and runs every test.
+# current, makes the reference fixtures (cached), builds release and runs every test, then the
+# .qvb fuzz smokes.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -11,5 +12,9 @@ tools/make-fixtures.sh
 swift build -c release
 export QV_BIN_DIR="$root/.build/release"
 swift test -c release -Xswiftc -enable-testing "$@"
+# Hostile .qvb files on the committed seeds: the structure-aware probe (each mutant in a child
+# process, so a crash or hang is caught and kept) and a libFuzzer + AddressSanitizer smoke.
+.build/release/qv-fuzz probe Tests/Fuzz/seeds/*.qvb --count 3000 --mutations 2 --keep .build
+tools/fuzz.sh 20000 -max_total_time=60
 # The runtime core as a static ARM64 binary (Embedded Swift) under qemu, bit for bit against x86-64.
 tools/arm64-check.sh

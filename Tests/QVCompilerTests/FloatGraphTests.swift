@@ -62,7 +62,7 @@ import QVText
 @Test(arguments: KernelPath.supported.filter { $0 != .scalar })
 func floatGraphMatchesScalarReference(_ path: KernelPath) throws {
     try CompiledMiniLM.withModel(try CompiledMiniLM.image(.fp32)) { model in
-        let session = InferenceSession(model: model, path: path)
+        let session = try InferenceSession(model: model, path: path)
         let reference = ReferenceExecutor(model: model)
         for text in ["A man is playing a guitar on a small stage.", "ok"] {
             let ids = try model.tokenizer().encode(text)
@@ -98,7 +98,7 @@ func oddFloatShapesMatchScalarReference(_ path: KernelPath) throws {
     }
     let image = try Compiler.compile(checkpoint, options: CompileOptions(precision: .fp32))
     try CompiledMiniLM.withModel(image) { model in
-        let session = InferenceSession(model: model, path: path)
+        let session = try InferenceSession(model: model, path: path)
         let reference = ReferenceExecutor(model: model)
         let ids = try model.tokenizer().encode("Odd shapes: thirty-two heads of twelve, and 1528 hidden units.")
         let fast = try #require(try session.run(ids: ids).embedding)

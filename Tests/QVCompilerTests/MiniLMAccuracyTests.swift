@@ -12,7 +12,7 @@ import QVText
         let refs = try Fixtures.references()
         #expect(refs.count >= 300)
         try CompiledMiniLM.withModel(try CompiledMiniLM.image(.fp32)) { model in
-            let session = InferenceSession(model: model)
+            let session = try InferenceSession(model: model)
             let tokenizer = try model.tokenizer()
             var worst = 1.0
             for r in refs {
@@ -35,7 +35,7 @@ import QVText
         let refs = all.filter { !$0.isSweep }
         #expect(refs.count >= 300)
         try CompiledMiniLM.withModel(try CompiledMiniLM.image(.w8a8)) { model in
-            let session = InferenceSession(model: model)
+            let session = try InferenceSession(model: model)
             let tokenizer = try model.tokenizer()
             var worst = 1.0, sum = 0.0
             for r in refs {
@@ -57,7 +57,7 @@ import QVText
     func lowBitCosineIsReported(_ precision: Precision) throws {
         let refs = try Fixtures.references()
         try CompiledMiniLM.withModel(try CompiledMiniLM.image(precision)) { model in
-            let session = InferenceSession(model: model)
+            let session = try InferenceSession(model: model)
             let tokenizer = try model.tokenizer()
             var worst = 1.0, sum = 0.0
             for r in refs {

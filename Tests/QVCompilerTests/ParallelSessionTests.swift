@@ -36,14 +36,14 @@ import QVText
     @Test(arguments: [Precision.fp32, .w8a8, .w2a2, .w1a1])
     func workersGiveBitIdenticalValues(_ precision: Precision) throws {
         try CompiledMiniLM.withModel(try CompiledMiniLM.image(precision)) { model in
-            let serial = InferenceSession(model: model, path: .best)
+            let serial = try InferenceSession(model: model, path: .best)
             let parallel = [("2 concurrent", Self.concurrent(2)), ("3 concurrent", Self.concurrent(3)), ("2 reversed", Self.reversed(2))]
             for text in Self.texts {
                 let ids = try model.tokenizer().encode(text)
                 var expected: [Int: [UInt32]] = [:]
                 let one = try serial.run(ids: ids) { expected[$0] = bitPatterns($1) }
                 for (name, p) in parallel {
-                    let session = InferenceSession(model: model, path: .best, parallel: p)
+                    let session = try InferenceSession(model: model, path: .best, parallel: p)
                     var differing: [String] = []
                     let many = try session.run(ids: ids) { v, snapshot in
                         if bitPatterns(snapshot) != expected[v] { differing.append(model.metadata.values[v].name) }

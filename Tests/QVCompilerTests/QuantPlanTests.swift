@@ -115,7 +115,7 @@ func trainedScalesReachTheCompiledGraph(_ precision: Precision, classes: Int) th
                 #expect(codes.first?.quant == QVB.Quantization(quantizers[i]!), "\(row.label)")
             }
         }
-        let session = InferenceSession(model: try QVModel(file: file), path: .portable)
+        let session = try InferenceSession(model: try QVModel(file: file), path: .portable)
         let output = try session.run(text: RandomBert.texts[0], tokenizer: try session.model.tokenizer())
         #expect((classes > 0 ? output.logits?.count : output.embedding?.count) == (classes > 0 ? classes : checkpoint.config.hidden))
     }

@@ -53,7 +53,7 @@ import QVText
 @discardableResult
 func expectFastPathEqualsReference(_ model: QVModel, path: KernelPath, ids: [Int32], tolerance: Double = 1e-5,
                                    sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
-    let session = InferenceSession(model: model, path: path)
+    let session = try InferenceSession(model: model, path: path)
     let reference = ReferenceExecutor(model: model)
     var fast: [Int: Snapshot] = [:], slow: [Int: Snapshot] = [:]
     let a = try session.run(ids: ids) { fast[$0] = Snapshot($1) }

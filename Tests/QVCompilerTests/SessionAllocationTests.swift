@@ -31,7 +31,7 @@ import QVText
                                   ModelInput(name: "attention_mask", data: .int32s(maskBuffer))]
                     for path in KernelPath.supported {
                         for parallel in [ParallelFor.serial, twoOnOneThread] {
-                            let session = InferenceSession(model: model, path: path, parallel: parallel)
+                            let session = try InferenceSession(model: model, path: path, parallel: parallel)
                             let first = try session.run(inputs: inputs).floats(role: .embedding).map(Array.init)
                             var failure: String?, changed = false
                             qv_allocation_counting_begin()

@@ -64,7 +64,7 @@ import QVRuntime
                 var expected: [Int: Snapshot] = [:]
                 let reference = try ReferenceExecutor(model: model).run(inputs: inputs) { expected[$0] = Snapshot($1) }
                 for path in KernelPath.supported {
-                    let session = InferenceSession(model: model, path: path)
+                    let session = try InferenceSession(model: model, path: path)
                     var actual: [Int: Snapshot] = [:]
                     let out = try session.run(inputs: inputs) { actual[$0] = Snapshot($1) }.copy("out")
                     for (v, want) in expected {

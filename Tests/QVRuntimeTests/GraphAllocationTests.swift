@@ -77,7 +77,7 @@ import QVKernels
         try withInputs(floats: data) { inputs in
             for path in KernelPath.supported {
                 for parallel in [ParallelFor.serial, twoOnOneThread] {
-                    let session = InferenceSession(model: loaded.model, path: path, parallel: parallel)
+                    let session = try InferenceSession(model: loaded.model, path: path, parallel: parallel)
                     let first = try session.run(inputs: inputs).copy(loaded.model.outputs[0].name)
                     var failure: String?, same = true
                     qv_allocation_counting_begin()

@@ -33,7 +33,7 @@ import QVKernels
 
     @Test func runRefusesInputsThatDontFit() throws {
         let loaded = try Self.pooling().load()
-        let session = InferenceSession(model: loaded.model)
+        let session = try InferenceSession(model: loaded.model)
         func refusal(_ floats: [(String, [Float])], _ ints: [(String, [Int32])]) -> String? {
             withInputs(floats: floats, int32s: ints) { inputs -> String? in
                 do throws(RuntimeError) { _ = try session.run(inputs: inputs); return nil } catch { return error.message }

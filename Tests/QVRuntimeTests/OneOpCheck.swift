@@ -24,7 +24,7 @@ struct OneOpCheck {
         #expect(!expected.isEmpty, "the graph wrote nothing", sourceLocation: sourceLocation)
         for path in KernelPath.supported {
             for parallel in [ParallelFor.serial, concurrentParallelFor(workers: 3)] {
-                let session = InferenceSession(model: model, path: path, parallel: parallel)
+                let session = try InferenceSession(model: model, path: path, parallel: parallel)
                 var actual: [Int: Written] = [:]
                 let outputs = try session.run(inputs: inputs) { v, snapshot in actual[v] = Written(snapshot) }
                 let place = "\(path), \(parallel.workers) worker(s)"

@@ -44,7 +44,7 @@ extension SerialTrainerSuites {
             let texts = TinyTask.examples(40, seed: 9).map(\.ids)
             let expected = deployed.logits(texts)
             for path in KernelPath.supported {
-                let session = InferenceSession(model: loaded.model, path: path)
+                let session = try InferenceSession(model: loaded.model, path: path)
                 var differing = 0
                 for (ids, want) in zip(texts, expected) where try session.run(ids: ids).logits != want { differing += 1 }
                 #expect(differing == 0, "\(bits) pooler \(pooler) on \(path): \(differing) of \(texts.count) logit vectors differ")

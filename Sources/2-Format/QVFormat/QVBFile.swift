@@ -68,6 +68,10 @@ public final class QVBFile: @unchecked Sendable {
         return UnsafeRawBufferPointer(rebasing: sectionBytes[tensor.section][tensor.offset ..< tensor.offset + tensor.size])
     }
 
+    /// The uncompressed bytes of section `index` of `sections` (zero-copy for an uncompressed
+    /// section), valid while this `QVBFile` and the bytes it was opened on live.
+    public func sectionData(_ index: Int) -> UnsafeRawBufferPointer { sectionBytes[index] }
+
     // MARK: Checks
 
     /// Identifier, declared size and FlatBuffers structure, in that order, so that a truncated

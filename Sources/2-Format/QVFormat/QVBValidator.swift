@@ -12,6 +12,9 @@ struct QVBValidator {
     /// Largest token bound (and attention group) a model may declare, so sizes planned from it
     /// stay far from overflow.
     static let maxTokens = 1 << 16
+    /// Most ops, values and tensors a model may declare (BERT-large has ~400 ops, Swin-B ~800):
+    /// keeps the load-time passes over the graph, some quadratic in its size, short.
+    static let maxGraphItems = 1 << 14
 
     /// The model to check.
     let model: QVB.Model
@@ -20,6 +23,10 @@ struct QVBValidator {
 
     /// Throws the first inconsistency found.
     func check() throws(QVBInconsistency) {
+        for (what, count) in [("ops", model.ops.count), ("values", model.values.count), ("tensors", model.tensors.count)]
+        where count > QVBValidator.maxGraphItems {
+            throw QVBInconsistency("the model declares \(count) \(what), over the \(QVBValidator.maxGraphItems) qv accepts")
+        }
         for (index, tensor) in model.tensors.enumerated() { try check(tensor, index: index) }
         for (index, value) in model.values.enumerated() { try check(value, index: index) }
         for (index, op) in model.ops.enumerated() { try check(op, index: index) }

@@ -36,9 +36,15 @@ public final class InferenceSession {
     /// Bytes of the arena.
     public var arenaBytes: Int { plan.byteCount }
 
+    /// The memory a session may plan unless its host says otherwise (4 GiB): hosts that know the
+    /// machine pass its physical memory or the user's `--max-memory`.
+    public static let defaultMemoryBudget = 1 << 32
+
     /// Plans the arena for `model.maxTokens` tokens (with scratch for every worker of
     /// `parallel`) and allocates it; kernels of `path` (by default the fastest this CPU runs).
-    public init(model: QVModel, path: KernelPath = .best, parallel: ParallelFor = .serial) {
+    /// Throws, allocating nothing, when the arena would exceed `memoryBudget` bytes.
+    public init(model: QVModel, path: KernelPath = .best, parallel: ParallelFor = .serial,
+                memoryBudget: Int = defaultMemoryBudget) throws(RuntimeError) {
         self.model = model
         self.path = path
         self.parallel = parallel
@@ -64,6 +70,12 @@ public final class InferenceSession {
             ArenaPlan.Block(bytes: s.shared + s.perWorker * parallel.workers, first: step, last: step)
         }
         plan = ArenaPlan(valueBlocks: blocks, scratchBlocks: scratchBlocks)
+        guard plan.byteCount <= memoryBudget else {
+            let largest = blocks.indices.max { (blocks[$0]?.bytes ?? 0) < (blocks[$1]?.bytes ?? 0) }
+            throw RuntimeError(.memoryBudget, "running the model needs a \(mebibytes(plan.byteCount)) arena for \(tokens) tokens "
+                               + "(largest value '\(largest.map { model.layouts[$0].name } ?? "")'), more than the "
+                               + "memory budget of \(mebibytes(memoryBudget)); raise the budget (--max-memory) or recompile with fewer tokens")
+        }
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.byteCount, 64), alignment: 64)
         prepared = Self.preparedBuffers(steps, path: path, arenaBytes: plan.byteCount,
                                         modelBytes: model.metadata.tensors.reduce(0) { $0 + $1.size })
@@ -142,3 +154,6 @@ public final class InferenceSession {
         }
     }
 }
+
+/// `bytes` in MiB (rounded up), or in bytes below one MiB, for messages.
+func mebibytes(_ bytes: Int) -> String { bytes < 1 << 20 ? "\(bytes) bytes" : "\((bytes + (1 << 20) - 1) >> 20) MiB" }

@@ -42,7 +42,7 @@ public final class QVModel {
         inputs = try m.inputs.map { port throws(RuntimeError) in try ModelPort(port, layouts: layouts, side: .input) }
         outputs = try m.outputs.map { port throws(RuntimeError) in try ModelPort(port, layouts: layouts, side: .output) }
         guard !outputs.isEmpty else { throw RuntimeError(.invalidGraph, "the model declares no outputs; recompile it with qvc") }
-        try Self.checkOrder(m, inputs: inputs, outputs: outputs)
+        try GraphValidation(model: m, layouts: layouts, steps: steps, inputs: inputs, outputs: outputs).check()
 
         let usesTokens = layouts.contains { $0.rows == .tokens }
         var limit = usesTokens ? m.maxTokens : 0
@@ -59,29 +59,17 @@ public final class QVModel {
         maxTokens = limit
     }
 
-    /// Every value an op reads is a model input or was written by an earlier op; no op writes a
-    /// model input; every model output is written — so no step reads memory nothing wrote.
-    private static func checkOrder(_ m: QVB.Model, inputs: [ModelPort], outputs: [ModelPort]) throws(RuntimeError) {
-        var written = [Bool](repeating: false, count: m.values.count)
-        for port in inputs { written[port.value] = true }
-        for op in m.ops {
-            for v in op.inputs where !written[v] {
-                throw RuntimeError.graph(op.name, "reads value '\(m.values[v].name)' before any op writes it")
-            }
-            for v in op.outputs {
-                if inputs.contains(where: { $0.value == v }) {
-                    throw RuntimeError.graph(op.name, "writes the model input '\(m.values[v].name)'")
-                }
-                written[v] = true
-            }
-        }
-        for port in outputs where !written[port.value] {
-            throw RuntimeError(.invalidGraph, "model output '\(port.name)' is never written; recompile the model with qvc")
-        }
+    /// Rows of the word-embedding table the token ids index, if the model embeds tokens.
+    public var wordEmbeddingRows: Int? {
+        for case .embedding(let e) in steps { return e.word.rows }
+        return nil
     }
 
     /// The first input of `role`, if the model has one.
     public func input(role: QVB.IORole) -> ModelPort? { inputs.first { $0.role == role } }
+
+    /// The first output of `role`, if the model has one.
+    public func output(role: QVB.IORole) -> ModelPort? { outputs.first { $0.role == role } }
 
     /// The token count the given inputs set (every input with a tokens dimension must agree),
     /// checked against `maxTokens`; 0 for a model without a tokens dimension.

@@ -6,6 +6,8 @@ public struct RuntimeError: Error, CustomStringConvertible {
         case invalidGraph
         /// The input does not fit the model (too many tokens, id out of range).
         case invalidInput
+        /// Running the model would take more memory than the host allows.
+        case memoryBudget
     }
 
     /// Broad class of the failure.

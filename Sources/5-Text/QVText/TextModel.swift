@@ -16,11 +16,17 @@ extension WordPieceTokenizer {
 
 extension QVModel {
     /// The tokenizer of a text model, built from its file (build it once and keep it: it indexes
-    /// the whole vocabulary). Throws for a model without a tokenizer or without a token ids input.
+    /// the whole vocabulary). Throws for a model without a tokenizer or without a token ids input,
+    /// and for a vocabulary larger than the word-embedding table (the file's validator has
+    /// already put the special ids inside the vocabulary).
     public func tokenizer() throws(RuntimeError) -> WordPieceTokenizer {
         guard let t = metadata.tokenizer, input(role: .tokenIds) != nil else {
             throw RuntimeError(.invalidInput, "the model takes no text (no tokenizer or no token ids input); "
                                + "give it its inputs directly, or recompile it from a folder with vocab.txt")
+        }
+        if let rows = wordEmbeddingRows, t.vocab.count > rows {
+            throw RuntimeError(.invalidGraph, "the tokenizer has \(t.vocab.count) words but the word-embedding table \(rows) rows; "
+                               + "recompile the model with qvc")
         }
         return WordPieceTokenizer(t)
     }

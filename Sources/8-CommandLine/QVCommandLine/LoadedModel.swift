@@ -26,3 +26,14 @@ public struct LoadedModel {
         }
     }
 }
+
+extension LoadedModel {
+    /// A session on the model with the chosen kernels, `parallel`'s workers and at most
+    /// `memoryBudget` bytes of arena; a model over the budget is a one-line error naming the file.
+    public func session(parallel: ParallelFor, memoryBudget: Int) throws(CommandLineError) -> InferenceSession {
+        let path = try selectedKernelPath()
+        do { return try InferenceSession(model: model, path: path, parallel: parallel, memoryBudget: memoryBudget) } catch {
+            throw CommandLineError("'\(mapping.path)': \(error.message)")
+        }
+    }
+}

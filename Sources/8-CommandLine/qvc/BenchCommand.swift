@@ -10,7 +10,7 @@ import QVText
 func benchCommand(_ words: [String]) throws(CommandLineError) {
     if words.contains("--kernels") { return try kernelBenchCommand(words) }
     if words.contains("--train") { return try trainBenchCommand(words) }
-    let args = try Arguments(words, valued: ["--seq", "--threads", "--runs", "--warmup"], switches: ["--json"])
+    let args = try Arguments(words, valued: ["--seq", "--threads", "--runs", "--warmup", "--max-memory"], switches: ["--json"])
     guard args.positional.count == 1 else { throw .usage("bench takes one .qvb file") }
     let loaded = try LoadedModel(path: args.positional[0])
     let model = loaded.model
@@ -22,7 +22,7 @@ func benchCommand(_ words: [String]) throws(CommandLineError) {
     defer { inputs.deallocate() }
 
     let pool = try ThreadPool(threads: threads)
-    let session = InferenceSession(model: model, path: try selectedKernelPath(), parallel: pool.parallelFor)
+    let session = try loaded.session(parallel: pool.parallelFor, memoryBudget: try args.memoryBudget())
     var samples: [Double] = []
     for i in 0..<(warmup + runs) {
         let t0 = monotonicMilliseconds()

@@ -10,6 +10,9 @@ func compileCommand(_ words: [String]) throws(CommandLineError) {
     let args = try Arguments(words, valued: ["-o", "--bits", "--calibration"], switches: ["--zstd", "--json"])
     guard args.positional.count == 1 else { throw .usage("compile takes one model folder or file, got \(args.positional.count)") }
     guard let output = args.value("-o") else { throw .usage("compile needs -o OUT.qvb") }
+    let input = args.positional[0]
+    try AtomicFile.refuseOverwriting([input, input + "/model.safetensors", input + "/config.json", input + "/vocab.txt"]
+                                     + (args.value("--calibration").map { [$0] } ?? []), with: output)
     if args.positional[0].hasSuffix(".ckpt") { return try compileTrained(args, output: output) }
     let bits = args.value("--bits") ?? "fp32"
     guard let precision = Precision(rawValue: bits) else {

@@ -54,7 +54,7 @@ struct CompiledClassifier: TextClassifier {
         self.path = path
         labelNames = model.labels
         pool = try ThreadPool(threads: threads)
-        session = InferenceSession(model: model, path: try selectedKernelPath(), parallel: pool.parallelFor)
+        session = try loaded.session(parallel: pool.parallelFor, memoryBudget: physicalMemory())
     }
 
     func logits(_ text: String) throws(CommandLineError) -> [Float] {

@@ -27,8 +27,16 @@ func outputSummary(text: String, _ o: TextOutput, labels: [String], milliseconds
     return line + "  \(formatMilliseconds(milliseconds)) ms"
 }
 
-/// Cosine similarities of every pair of embeddings, as a small matrix.
-func similarityTable(_ e: [[Float]]) -> String {
+/// Most inputs whose pairwise similarities the readable output shows.
+let similarityTableLimit = 16
+
+/// Cosine similarities of every pair of the embeddings of `count` texts, as a small matrix —
+/// for up to `similarityTableLimit` texts (`e` holds them); beyond that a line saying where the
+/// embeddings are, so the output stays linear in the input.
+func similarityTable(_ e: [[Float]], of count: Int) -> String {
+    guard count <= similarityTableLimit else {
+        return "cosine similarity: shown for up to \(similarityTableLimit) texts, not for \(count); --json gives every embedding"
+    }
     func cosine(_ a: [Float], _ b: [Float]) -> Float {
         var ab: Float = 0, aa: Float = 0, bb: Float = 0
         for i in a.indices { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i] }
@@ -41,8 +49,10 @@ func similarityTable(_ e: [[Float]]) -> String {
     return lines.joined(separator: "\n")
 }
 
-/// `x` with `digits` decimals.
+/// `x` with `digits` decimals; NaN, infinities and magnitudes of 10¹² or more print as Swift
+/// describes them (a model's output may hold anything).
 func formatFixed(_ x: Float, _ digits: Int) -> String {
+    guard x.isFinite, abs(x) < 1e12 else { return "\(x)" }
     var scale: Float = 1
     for _ in 0..<digits { scale *= 10 }
     let n = Int((abs(x) * scale).rounded())

@@ -3,14 +3,14 @@ import QVRuntime
 import QVText
 
 let usage = """
-usage: qvrun FILE.qvb --text "…" [--threads N] [--json]
-       qvrun FILE.qvb --input texts.txt [--threads N] [--json]     (one text a line)
+usage: qvrun FILE.qvb --text "…" [--threads N] [--max-memory SIZE] [--json]
+       qvrun FILE.qvb --input texts.txt [--threads N] [--max-memory SIZE] [--json]     (one text a line)
 """
 
 let words = Array(CommandLine.arguments.dropFirst())
 runCommand(program: "qvrun") { () throws(CommandLineError) in
     if words.contains("-h") || words.contains("--help") { print(usage); return }
-    let args = try Arguments(words, valued: ["--text", "--input", "--threads"], switches: ["--json"])
+    let args = try Arguments(words, valued: ["--text", "--input", "--threads", "--max-memory"], switches: ["--json"])
     guard args.positional.count == 1 else { throw .usage("give one .qvb file\n" + usage) }
     let texts: [String]
     switch (args.value("--text"), args.value("--input")) {
@@ -24,7 +24,7 @@ runCommand(program: "qvrun") { () throws(CommandLineError) in
     let threads = try args.int("--threads", default: 1, in: 1...256)
     let loaded = try LoadedModel(path: args.positional[0])
     let pool = try ThreadPool(threads: threads)
-    let session = InferenceSession(model: loaded.model, path: try selectedKernelPath(), parallel: pool.parallelFor)
+    let session = try loaded.session(parallel: pool.parallelFor, memoryBudget: try args.memoryBudget())
     let tokenizer: WordPieceTokenizer
     do throws(RuntimeError) { tokenizer = try loaded.model.tokenizer() } catch { throw CommandLineError("'\(args.positional[0])': \(error.message)") }
     var embeddings: [[Float]] = []
@@ -38,7 +38,9 @@ runCommand(program: "qvrun") { () throws(CommandLineError) in
         } else {
             print(outputSummary(text: text, output, labels: loaded.model.labels, milliseconds: ms))
         }
-        if let e = output.embedding { embeddings.append(e) }
+        if let e = output.embedding, texts.count <= similarityTableLimit { embeddings.append(e) }
     }
-    if !args.has("--json"), embeddings.count > 1 { print(similarityTable(embeddings)) }
+    if !args.has("--json"), texts.count > 1, loaded.model.output(role: .embedding) != nil {
+        print(similarityTable(embeddings, of: texts.count))
+    }
 }

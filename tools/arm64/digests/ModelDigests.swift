@@ -18,7 +18,7 @@ public func modelDigestLines(bytes: UnsafeRawBufferPointer, path: KernelPath) ->
         return ["model refused: \(error.message)"]
     }
     do throws(RuntimeError) {
-        let session = InferenceSession(model: try QVModel(file: file), path: path)
+        let session = try InferenceSession(model: try QVModel(file: file), path: path)
         let output = try session.run(text: modelDigestText, tokenizer: try session.model.tokenizer())
         var lines = [output.ids.withUnsafeBytes { "model ids \(output.ids.count) \(fnv1a($0))" }]
         if let embedding = output.embedding {

@@ -19,7 +19,7 @@ extension BertCheckpoint.ClassifierHead {
     /// The class names of `config.json`: `id2label` ordered by id (ids 0…classes−1, each once),
     /// else Hugging Face's defaults `LABEL_i`; `num_labels`, when given, must be `classes`.
     static func labels(_ config: JSONFile, classes: Int) throws(CompileError) -> [String] {
-        if let n = config.int("num_labels"), n != classes {
+        if let n = try config.int("num_labels"), n != classes {
             throw CompileError("\(config.path): num_labels is \(n) but classifier.weight has \(classes) rows; fix config.json or the weights")
         }
         guard config.object["id2label"] != nil else { return (0..<classes).map { "LABEL_\($0)" } }

@@ -126,7 +126,7 @@ extension BertCheckpoint {
         let layerCount = try cfg.requiredPositive("num_hidden_layers")
         let intermediate = try cfg.requiredPositive("intermediate_size")
         let maxPositions = try cfg.requiredPositive("max_position_embeddings")
-        let typeVocab = cfg.int("type_vocab_size") ?? 2
+        let typeVocab = try cfg.int("type_vocab_size") ?? 2
 
         let weights = BertTensorNames(try SafeTensorsFile(path: weightsPath))
         func linear(_ l: Int, _ module: BertParameter.Module, out: Int, in inF: Int) throws(CompileError) -> Linear {

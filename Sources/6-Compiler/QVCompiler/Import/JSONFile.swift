@@ -21,8 +21,15 @@ struct JSONFile {
         return JSONFile(path: path, object: object)
     }
 
-    /// Integer field, if present.
-    func int(_ key: String) -> Int? { (object[key] as? NSNumber)?.intValue }
+    /// Integer field, if present; a fraction (`32.7`), a string or a boolean there is an error,
+    /// not a truncation. Integers beyond ±2⁶² (Hugging Face's "no limit" 10³⁰) saturate.
+    func int(_ key: String) throws(CompileError) -> Int? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let n = value as? NSNumber, !(value is Bool), case let d = n.doubleValue, d.isFinite, d == d.rounded() else {
+            throw CompileError("\(path): '\(key)' must be an integer, is \(value)")
+        }
+        return abs(d) < 0x1p62 ? n.intValue : (d > 0 ? Int.max : Int.min)
+    }
     /// Number field, if present.
     func double(_ key: String) -> Double? { (object[key] as? NSNumber)?.doubleValue }
     /// Boolean field, if present (JSON null counts as absent).

@@ -10,7 +10,7 @@ struct SentenceTransformersSettings {
     var maxSequenceLength: Int?
 
     init(folder: String) throws(CompileError) {
-        if let st = try JSONFile.read(folder + "/sentence_bert_config.json") { maxSequenceLength = st.int("max_seq_length") }
+        if let st = try JSONFile.read(folder + "/sentence_bert_config.json") { maxSequenceLength = try st.int("max_seq_length") }
         var poolingFolder = folder + "/1_Pooling"
         if let data = FileManager.default.contents(atPath: folder + "/modules.json") {
             guard let modules = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
@@ -61,7 +61,7 @@ extension BertCheckpoint {
                     throw CompileError("\(tj.path): model '\(m.string("type") ?? "?")' is not WordPiece")
                 }
                 prefix = m.string("continuing_subword_prefix") ?? prefix
-                maxChars = m.int("max_input_chars_per_word") ?? maxChars
+                maxChars = try m.int("max_input_chars_per_word") ?? maxChars
             }
         }
         // Special tokens: tokenizer.json's added tokens marked special, else BERT's five.
@@ -72,7 +72,7 @@ extension BertCheckpoint {
         }
         var maxLength = maxPositions
         if let s = sentenceMaxLength { maxLength = min(maxLength, s) }
-        else if let m = tc?.int("model_max_length"), m > 0 { maxLength = min(maxLength, m) }
+        else if let m = try tc?.int("model_max_length"), m > 0 { maxLength = min(maxLength, m) }
         func id(_ token: String) throws(CompileError) -> Int {
             guard let i = vocab.firstIndex(of: token) else {
                 throw CompileError("\(folder)/vocab.txt has no \(token) token; a BERT vocabulary needs [UNK] [CLS] [SEP] [PAD]")

@@ -29,7 +29,7 @@ struct Calibration {
             do {
                 let model = try QVModel(file: try QVBFile(bytes: raw))
                 // The portable path, whatever this CPU has, so a compiled file is the same on every machine.
-                let session = InferenceSession(model: model, path: .portable)
+                let session = try InferenceSession(model: model, path: .portable)
                 let tokenizer = try model.tokenizer()
                 for (i, text) in texts.enumerated() {
                     _ = try session.run(ids: tokenizer.encode(text)) { v, snapshot in

@@ -68,10 +68,12 @@ extension QuantizedGraphBuilder {
 
     /// The attention op writing the context straight as codes of `next` (thresholds on probs·v
     /// with the scale s_p·s_v the runtime forms, over every accumulator up to the longest
-    /// sequence), or nil when those codes aren't 1- or 2-bit or the thresholds don't exist.
+    /// sequence), or nil when those codes aren't 1- or 2-bit, a head's slice of them doesn't fill
+    /// whole bytes, or the thresholds don't exist.
     private func attentionToCodes(_ name: String, _ shape: AttentionShape, _ attributes: QVB.OpAttributes, inputs: [Int],
                                   probs: Quantizer, v: Quantizer, context next: Quantizer, label: String) throws(CompileError) -> Int? {
-        guard next.format.bits <= 2 else { return nil }
+        // Each head writes its slice of a packed row: the runtime needs it to fill whole bytes.
+        guard next.format.bits <= 2, (shape.features / shape.heads) * next.format.bits % 8 == 0 else { return nil }
         let longest = Int64(shape.longestSequence), pMax = Int64(probs.format.codeMax)
         let low = longest * min(pMax * Int64(v.format.codeMin), 0), high = longest * max(pMax * Int64(v.format.codeMax), 0)
         let column = ThresholdSearch.Column(scale: EpilogueFolding.contextScale(probabilities: probs, v: v), bias: nil, activation: .none)
