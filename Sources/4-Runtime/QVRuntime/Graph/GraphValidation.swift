@@ -27,7 +27,7 @@ struct GraphValidation {
     /// own inputs; every model output is written.
     private func checkDataflow() throws(RuntimeError) {
         var writer = [Int?](repeating: nil, count: model.values.count)
-        let inputValues = Set(inputs.map(\.value))
+        let inputValues = Set(inputs.map { $0.value })
         func name(_ v: Int) -> String { model.values[v].name }
         for (i, op) in model.ops.enumerated() {
             for v in op.inputs where writer[v] == nil && !inputValues.contains(v) {
@@ -78,7 +78,7 @@ struct GraphValidation {
 
     /// The BERT configuration the file describes (and `qvc inspect` shows) is the graph's.
     private func check(_ bert: QVB.BertConfig) throws(RuntimeError) {
-        func contradicts(_ field: String, _ stated: CustomStringConvertible, _ actual: CustomStringConvertible) -> RuntimeError {
+        func contradicts(_ field: String, _ stated: String, _ actual: String) -> RuntimeError {
             RuntimeError(.invalidGraph, "the BERT configuration says \(field) \(stated), the graph has \(actual); recompile the model with qvc")
         }
         var attention: [AttentionStep] = [], embedding: EmbeddingStep?
@@ -89,20 +89,20 @@ struct GraphValidation {
             default: break
             }
         }
-        guard attention.count == bert.layers else { throw contradicts("layers", bert.layers, attention.count) }
-        for a in attention where a.heads != bert.heads { throw contradicts("heads", bert.heads, a.heads) }
+        guard attention.count == bert.layers else { throw contradicts("layers", "\(bert.layers)", "\(attention.count)") }
+        for a in attention where a.heads != bert.heads { throw contradicts("heads", "\(bert.heads)", "\(a.heads)") }
         for (op, step) in zip(model.ops, steps) {
             if case .layerNorm(let epsilon) = op.attributes, epsilon != bert.layerNormEps {
-                throw contradicts("layer_norm_eps", bert.layerNormEps, "\(epsilon) in '\(op.name)'")
+                throw contradicts("layer_norm_eps", "\(bert.layerNormEps)", "\(epsilon) in '\(op.name)'")
             }
             if case .linear(.gelu) = op.attributes, case .linear(let l) = step, l.outFeatures != bert.intermediate {
-                throw contradicts("intermediate_size", bert.intermediate, "\(l.outFeatures) in '\(op.name)'")
+                throw contradicts("intermediate_size", "\(bert.intermediate)", "\(l.outFeatures) in '\(op.name)'")
             }
         }
         guard let e = embedding else { throw RuntimeError(.invalidGraph, "the model is a BERT without an embedding op; recompile it with qvc") }
-        guard e.width == bert.hidden else { throw contradicts("hidden", bert.hidden, e.width) }
-        guard e.word.rows == bert.vocabSize else { throw contradicts("vocab_size", bert.vocabSize, e.word.rows) }
-        guard e.position.rows == bert.maxPositions else { throw contradicts("max_position_embeddings", bert.maxPositions, e.position.rows) }
-        guard e.tokenType.rows == bert.typeVocabSize else { throw contradicts("type_vocab_size", bert.typeVocabSize, e.tokenType.rows) }
+        guard e.width == bert.hidden else { throw contradicts("hidden", "\(bert.hidden)", "\(e.width)") }
+        guard e.word.rows == bert.vocabSize else { throw contradicts("vocab_size", "\(bert.vocabSize)", "\(e.word.rows)") }
+        guard e.position.rows == bert.maxPositions else { throw contradicts("max_position_embeddings", "\(bert.maxPositions)", "\(e.position.rows)") }
+        guard e.tokenType.rows == bert.typeVocabSize else { throw contradicts("type_vocab_size", "\(bert.typeVocabSize)", "\(e.tokenType.rows)") }
     }
 }
