@@ -33,7 +33,7 @@ import QVFormat
         let seed = try Data(contentsOf: Self.seeds.appendingPathComponent("bert-fp32.qvb"))
         let bytes: [UInt8] = try seed.withUnsafeBytes { raw in
             let file = try QVBFile(bytes: raw)
-            var sections = file.sections.indices.map { QVB.SectionPayload(name: file.sections[$0].name, bytes: Array(file.sectionData($0))) }
+            var sections = file.sectionPayloads
             let gamma = try #require(file.model.tensors.first { $0.name == "embeddings.LayerNorm.weight" })
             for i in gamma.offset..<gamma.offset + gamma.size { sections[gamma.section].bytes[i] = 0xFF }
             return try QVBWriter.encode(file.model, sections: sections, compression: .none)

@@ -75,8 +75,7 @@ import QVRuntime
         let data = try Data(contentsOf: seeds.appendingPathComponent("\(name).qvb"))
         return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let file = try QVBFile(bytes: raw)
-            let sections = file.sections.indices.map { QVB.SectionPayload(name: file.sections[$0].name, bytes: Array(file.sectionData($0))) }
-            return (file.model, sections, file.sections.contains { $0.compression == .zstd } ? .zstd : .none)
+            return (file.model, file.sectionPayloads, file.sections.contains { $0.compression == .zstd } ? .zstd : .none)
         }
     }
 

@@ -68,9 +68,11 @@ public final class QVBFile: @unchecked Sendable {
         return UnsafeRawBufferPointer(rebasing: sectionBytes[tensor.section][tensor.offset ..< tensor.offset + tensor.size])
     }
 
-    /// The uncompressed bytes of section `index` of `sections` (zero-copy for an uncompressed
-    /// section), valid while this `QVBFile` and the bytes it was opened on live.
-    public func sectionData(_ index: Int) -> UnsafeRawBufferPointer { sectionBytes[index] }
+    /// Copies of the sections as `QVBWriter.encode` takes them (name and uncompressed bytes), so
+    /// a decoded file can be edited and written again.
+    public var sectionPayloads: [QVB.SectionPayload] {
+        sections.indices.map { QVB.SectionPayload(name: sections[$0].name, bytes: Array(sectionBytes[$0])) }
+    }
 
     // MARK: Checks
 

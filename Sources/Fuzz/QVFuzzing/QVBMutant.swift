@@ -14,9 +14,7 @@ public struct QVBMutant {
     public init?(seed: UnsafeRawBufferPointer, seedValue: UInt64, count: Int = 1) {
         guard let file = try? QVBFile(bytes: seed) else { return nil }
         var model = file.model
-        var sections = file.sections.indices.map {
-            QVB.SectionPayload(name: file.sections[$0].name, bytes: Array(file.sectionData($0)))
-        }
+        var sections = file.sectionPayloads
         var mutator = QVBMutator(seed: seedValue)
         var changes: [String] = []
         for _ in 0..<max(count, 1) { changes.append(mutator.mutate(&model, sections: &sections)) }
