@@ -5,9 +5,14 @@
 //   QVQuant → QVFormat → QVKernels → QVRuntime → QVText → QVCompiler → QVTrainer → QVCommandLine → qvc / qvrun
 import PackageDescription
 
+/// How release builds of the hot targets optimize: `-Ounchecked` (no overflow or precondition
+/// traps in kernels and the trainer's loops), or with `QV_CHECKED=1` plain `-O`, every Swift check
+/// kept — what tools/sanitize.sh builds, so a sanitizer run also traps on overflow and bad indices.
+let releaseOptimization = Context.environment["QV_CHECKED"] == "1" ? "-O" : "-Ounchecked"
+
 /// Runtime-core settings: no Foundation, no I/O, so the same sources build with Embedded Swift.
 let hostCoreSwiftSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+    .unsafeFlags([releaseOptimization, "-wmo"], .when(configuration: .release)),
 ]
 
 /// Settings of a Swift target whose code uses one x86-64 vector ISA (`-Xcc -m…` flags drive Swift
@@ -36,7 +41,7 @@ let coreSwiftSettings: [SwiftSetting] = embedded
 /// `hostPackage()`: creating a `Package` registers it, so only the chosen one may be created.)
 func embeddedPackage() -> Package { Package(
     name: "qv",
-    products: [.library(name: "QVRuntime", targets: ["QVRuntime", "QVText"])],
+    products: [.library(name: "QVRuntime", targets: ["QVRuntime", "QVText"]), .library(name: "qv", targets: ["QVCAPI"])],
     targets: [
         .target(name: "CQVKernelsARM", path: "Sources/3-Kernels/CQVKernelsARM", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "QVQuant", path: "Sources/1-Quant/QVQuant", swiftSettings: coreSwiftSettings),
@@ -49,6 +54,10 @@ func embeddedPackage() -> Package { Package(
         .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd", "QVQuant"], path: "Sources/2-Format/QVFormat", swiftSettings: coreSwiftSettings),
         .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], path: "Sources/4-Runtime/QVRuntime", swiftSettings: coreSwiftSettings),
         .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], path: "Sources/5-Text/QVText", swiftSettings: coreSwiftSettings),
+        // The C API (include/qv.h); its host C is compiled by the cross C compiler too.
+        .systemLibrary(name: "CQVHost", path: "tools/arm64/CQVHost"),
+        .target(name: "QVCAPI", dependencies: ["CQVHost", "QVRuntime", "QVText", "QVFormat"], path: "Sources/8-CommandLine/QVCAPI",
+                swiftSettings: coreSwiftSettings),
         // The digest driver of tools/arm64-check.sh, entered from C (tools/arm64/main.c).
         .target(name: "QVDigests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText"], path: "tools/arm64/digests",
                 exclude: ["main.swift"], swiftSettings: coreSwiftSettings),
@@ -65,6 +74,7 @@ func hostPackage() -> Package { Package(
         .executable(name: "qvrun", targets: ["qvrun"]),
         .library(name: "QVRuntime", targets: ["QVRuntime", "QVText"]),
         .library(name: "QVBenchCeilings", targets: ["QVBenchCeilings"]),
+        .library(name: "qv", type: .static, targets: ["QVCAPI"]),
     ],
     targets: [
         // C libraries from Debian.
@@ -107,13 +117,18 @@ func hostPackage() -> Package { Package(
         // Quantization-aware training: autograd over OpenBLAS, the learned quantizers (the
         // contract's rounding and gradients), recipes, checkpoints, labelled-text data.
         .target(name: "QVTrainer", dependencies: ["QVQuant", "QVFormat", "QVKernels", "QVKernelsMath", "QVText", "QVCompiler", "COpenBLAS"], path: "Sources/7-Trainer/QVTrainer",
-                swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]),
+                swiftSettings: [.unsafeFlags([releaseOptimization, "-wmo"], .when(configuration: .release))]),
+        // The C API (include/qv.h) over the runtime and tokenizer, Embedded-clean like them, and
+        // the host C it needs (file reading, a POSIX thread pool); built as libqv.a.
+        .target(name: "CQVHost", path: "Sources/8-CommandLine/CQVHost", linkerSettings: [.linkedLibrary("pthread")]),
+        .target(name: "QVCAPI", dependencies: ["CQVHost", "QVRuntime", "QVText", "QVFormat"], path: "Sources/8-CommandLine/QVCAPI",
+                swiftSettings: coreSwiftSettings),
         .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/8-CommandLine/QVCommandLine"),
         .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVTrainer", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings", "QVBenchCeilings"], path: "Sources/8-CommandLine/qvc"),
         .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVText", "QVCommandLine"], path: "Sources/8-CommandLine/qvrun"),
         // Fuzzing (tools/fuzz.sh, Tests/): structure-aware .qvb mutation and the harnesses, and
         // the probe that runs each mutant in a child process.
-        .target(name: "QVFuzzing", dependencies: ["QVFormat", "QVRuntime", "QVText"], path: "Sources/Fuzz/QVFuzzing"),
+        .target(name: "QVFuzzing", dependencies: ["QVFormat", "QVRuntime", "QVText", "QVCompiler", "QVTrainer"], path: "Sources/Fuzz/QVFuzzing"),
         .executableTarget(name: "qv-fuzz", dependencies: ["QVFuzzing", "QVCommandLine"], path: "Sources/Fuzz/qv-fuzz"),
         // Kernel digests for comparing paths and machines (tools/arm64-check.sh).
         .executableTarget(name: "qv-digests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText", "QVFormat"], path: "tools/arm64/digests",
@@ -128,7 +143,8 @@ func hostPackage() -> Package { Package(
         .testTarget(name: "QVTextTests", dependencies: ["QVText", "QVRuntime", "QVFormat", "QVKernels"]),
         .testTarget(name: "QVCompilerTests", dependencies: ["QVCompiler", "QVRuntime", "QVText", "QVFormat", "CAllocationCounter"]),
         .testTarget(name: "QVTrainerTests", dependencies: ["QVTrainer", "QVQuant", "QVCompiler", "QVRuntime", "QVText", "QVFormat", "QVCommandLine", "QVKernels"]),
-        .testTarget(name: "QVFuzzingTests", dependencies: ["QVFuzzing", "QVFormat", "QVRuntime"]),
+        .testTarget(name: "QVCAPITests", dependencies: ["QVCAPI"]),
+        .testTarget(name: "QVFuzzingTests", dependencies: ["QVFuzzing", "QVFormat", "QVRuntime", "QVCompiler", "QVTrainer"]),
         .testTarget(name: "QVCommandLineTests", dependencies: ["QVCommandLine", "QVBenchCeilings", "QVKernels", "QVFormat"]),
     ],
     cLanguageStandard: .c11,

@@ -56,16 +56,28 @@ for source in Sources/2-Format/CQVBShim/*.cpp; do
         -c "$source" -o "$work/arm64-obj/$(basename "$source").o"
 done
 aarch64-linux-gnu-gcc -std=c11 -O2 -c tools/arm64/main.c -o "$work/arm64-obj/main.o"
+aarch64-linux-gnu-gcc -std=c11 -O2 -ISources/8-CommandLine/CQVHost/include -c Sources/8-CommandLine/CQVHost/host.c -o "$work/arm64-obj/host.o"
 arm_binary="$work/qv-digests-arm64"
 # lld, not GNU ld (a protected symbol in the Swift objects); g++ for the verifier's libstdc++.
 aarch64-linux-gnu-g++ -static -fuse-ld=lld -B"$swift_bin" "$work"/arm64-obj/*.o \
     $(find "$objects" -name '*.o' | sort) "$embedded_lib/libswiftUnicodeDataTables.a" \
     /usr/lib/aarch64-linux-gnu/libzstd.a -lm -o "$arm_binary"
 
+# The C API's example (examples/c/embed.c) linked against the same objects: libqv for a board.
+aarch64-linux-gnu-gcc -std=c11 -O2 -Iinclude -c examples/c/embed.c -o "$work/embed.o"
+arm_embed="$work/embed-arm64"
+aarch64-linux-gnu-g++ -static -fuse-ld=lld -B"$swift_bin" "$work/embed.o" $(ls "$work"/arm64-obj/*.o | grep -v '/main.o$') \
+    $(find "$objects" -name '*.o' | sort) "$embedded_lib/libswiftUnicodeDataTables.a" \
+    /usr/lib/aarch64-linux-gnu/libzstd.a -lm -lpthread -o "$arm_embed"
+
 # --- x86-64 driver, compiler and models ----------------------------------------------------------
 echo "arm64-check: building qv-digests and qvc for x86-64" >&2
 swift build -c release --product qv-digests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 swift build -c release --product qvc 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+swift build -c release --product qv 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+swift_libraries="$swift_bin/../lib/swift/linux"
+cc -O2 -Iinclude examples/c/embed.c "$swift_libraries/x86_64/swiftrt.o" "$root/.build/release/libqv.a" -L"$swift_libraries" \
+    -Wl,-rpath,"$swift_libraries" -lswiftCore -lzstd -lstdc++ -lm -lpthread -o "$work/embed-x86-64"
 x86_binary="$root/.build/release/qv-digests"
 models=(fp32 w8a8 w2a2 w1a1 w2a2-zstd)
 if [ ! -f "$work/bert/model.safetensors" ]; then
@@ -139,6 +151,27 @@ for model in "${models[@]}"; do
 done
 
 # --- Disassembly ---------------------------------------------------------------------------------
+sentence="The board runs qv: two-bit BERT, bit for bit."
+echo "== the C API example (examples/c/embed.c on libqv, 2 threads): arm64 under qemu against x86-64"
+for model in "${models[@]}"; do
+    "$work/embed-x86-64" "$work/$model.qvb" "$sentence" > "$work/embed-x86-64-$model.json"
+    for cpu in max cortex-a72; do
+        QEMU_CPU="$cpu" qemu-aarch64-static "$arm_embed" "$work/$model.qvb" "$sentence" > "$work/embed-arm64-$model.json" \
+            || { echo "FAIL  embed $model arm64 ($cpu): exit $?"; failures=$((failures + 1)); continue; }
+        if cmp -s "$work/embed-x86-64-$model.json" "$work/embed-arm64-$model.json"; then
+            echo "same  embed $model arm64 ($cpu)"
+        elif [ "$model" = fp32 ] && [ "$(cut -d']' -f1 "$work/embed-x86-64-$model.json")" = "$(cut -d']' -f1 "$work/embed-arm64-$model.json")" ]; then
+            echo "same  embed $model arm64 ($cpu) ids; FP32 values differ by fused multiply-add rounding (allowed)"
+        else
+            echo "FAIL  embed $model arm64 ($cpu) differs:"; diff "$work/embed-x86-64-$model.json" "$work/embed-arm64-$model.json" | head -4 | sed 's/^/      /'
+            failures=$((failures + 1))
+        fi
+    done
+done
+bad="$(QEMU_CPU=cortex-a72 qemu-aarch64-static "$arm_embed" "$root/README.md" x 2>&1 || true)"
+case "$bad" in *"not a qv model file"*) echo "same  embed arm64 refuses a foreign file: $bad" ;;
+    *) echo "FAIL  embed arm64 on a foreign file: $bad"; failures=$((failures + 1)) ;; esac
+
 count() { # regex objects… → number of matching instructions
     local regex="$1"; shift
     for object in "$@"; do aarch64-linux-gnu-objdump -d "$object"; done | grep -cE "^\s+[0-9a-f]+:\s+[0-9a-f]{8}\s+($regex)\s" || true

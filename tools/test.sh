@@ -12,9 +12,13 @@ tools/make-fixtures.sh
 swift build -c release
 export QV_BIN_DIR="$root/.build/release"
 swift test -c release -Xswiftc -enable-testing "$@"
-# Hostile .qvb files on the committed seeds: the structure-aware probe (each mutant in a child
-# process, so a crash or hang is caught and kept) and a libFuzzer + AddressSanitizer smoke.
-.build/release/qv-fuzz probe Tests/Fuzz/seeds/*.qvb --count 3000 --mutations 2 --keep .build
-tools/fuzz.sh 20000 -max_total_time=60
+# Hostile inputs from the committed seeds: the structure-aware .qvb probe (each mutant in a child
+# process, so a crash or hang is caught and kept), then a 30-second libFuzzer + AddressSanitizer
+# smoke of every harness (tools/fuzz.sh: .qvb, Hugging Face folder, tokenizer files and text,
+# checkpoint, labelled data).
+.build/release/qv-fuzz probe Tests/Fuzz/seeds/qvb/*.qvb --count 3000 --mutations 2 --keep .build
+for harness in qvb huggingface tokenizer-files tokenizer-text checkpoint data; do
+    tools/fuzz.sh "$harness" 1000000 -max_total_time=30
+done
 # The runtime core as a static ARM64 binary (Embedded Swift) under qemu, bit for bit against x86-64.
 tools/arm64-check.sh

@@ -135,7 +135,7 @@ import Testing
         raw.replaceSubrange(range, with: Data(#"\"layers\":3"#.utf8))
         let lying = dir + "/lying.ckpt"
         try raw.write(to: URL(fileURLWithPath: lying))
-        try refused("text,sentiment\na good day,positive\na bad day,negative\n", "encoder.layer.2", model: lying)
+        try refused("text,sentiment\na good day,positive\na bad day,negative\n", "asks for more weights than the checkpoint", model: lying)
         let cut = dir + "/cut.ckpt"
         try raw.prefix(raw.count / 2).write(to: URL(fileURLWithPath: cut))
         try refused("text,sentiment\na good day,positive\na bad day,negative\n", "cut.ckpt", model: cut)

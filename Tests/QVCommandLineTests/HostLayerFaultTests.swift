@@ -6,7 +6,7 @@ import QVFormat
 /// that are NaN, an output path that is the input, a memory budget, a file-size limit, and a
 /// signal while writing. Each test can fail: it checks the behaviour, not just that nothing crashed.
 @Suite struct HostLayerFaultTests {
-    static let seeds = CLI.root.appendingPathComponent("Tests/Fuzz/seeds")
+    static let seeds = CLI.root.appendingPathComponent("Tests/Fuzz/seeds/qvb")
 
     @Test func windowsAndOldMacLineEndsSplitInputs() throws {
         let dir = try CLI.temporaryFolder()
@@ -66,6 +66,22 @@ import QVFormat
         #expect(try Data(contentsOf: URL(fileURLWithPath: weights)) == before)
     }
 
+    /// `qvc split` writes both parts, every row in one of them, and refuses a folder whose
+    /// `train.csv` or `test.csv` is its own input.
+    @Test func splitWritesBothPartsAndNeverItsInput() throws {
+        let dir = try CLI.temporaryFolder()
+        let rows = (0..<40).map { "text \($0),\($0 % 2 == 0 ? "positive" : "negative")\n" }.joined()
+        try Data(("text,sentiment\n" + rows).utf8).write(to: URL(fileURLWithPath: dir + "/train.csv"))
+        let r = try CLI.run("qvc", ["split", "--data", dir + "/train.csv", "-o", dir + "/parts", "--test", "0.25", "--json"])
+        try #require(r.status == 0, "\(r.stderr)")
+        let counts = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(counts?["train"] as? Int == 30 && counts?["test"] as? Int == 10, "\(r.stdout)")
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/train.csv"))
+        let over = try CLI.run("qvc", ["split", "--data", dir + "/train.csv", "-o", dir])
+        #expect(over.status != 0 && over.stderrIsOneLine && over.stderr.contains("would destroy the input"), "\(over.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/train.csv")) == before)
+    }
+
     /// Under `ulimit -f` the write fails with an error and leaves neither the output nor a
     /// temporary file; SIGTERM in the middle of a write removes the temporary file.
     @Test func fileSizeLimitAndSignalsLeaveNothingBehind() throws {
@@ -90,6 +106,41 @@ import QVFormat
             let left = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
             #expect(left == ["bert"] || left == ["bert", "out.qvb"], "after SIGTERM at \(delay) s: \(left)")
             try? FileManager.default.removeItem(atPath: dir + "/out.qvb")
+        }
+    }
+
+    /// The same input compiles to the same bytes; SIGKILL at any moment of a compile over an
+    /// existing output leaves the old file or the new one, never a mixture or a partial file
+    /// (only a temporary file beside it, which nothing could remove after SIGKILL).
+    @Test func killLeavesTheOldFileOrTheNewOne() throws {
+        let dir = try CLI.temporaryFolder()
+        let r = try CLI.run("/usr/bin/env", ["python3", CLI.root.appendingPathComponent("tools/make_random_bert.py").path, dir + "/bert",
+                                             "--hidden", "64", "--layers", "2", "--heads", "2", "--intermediate", "128"])
+        try #require(r.status == 0, "\(r.stderr)")
+        let out = dir + "/out.qvb", newArguments = ["compile", dir + "/bert", "-o", out, "--bits", "w2a2", "--zstd"]
+        func compiled(_ arguments: [String]) throws -> Data {
+            let c = try CLI.run("qvc", arguments)
+            try #require(c.status == 0, "\(c.stderr)")
+            return try Data(contentsOf: URL(fileURLWithPath: out))
+        }
+        let new = try compiled(newArguments)
+        #expect(try compiled(newArguments) == new, "the same input compiled to different bytes")
+        let old = try compiled(["compile", dir + "/bert", "-o", out])
+        try #require(old != new)
+        for delay in [0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8] {
+            try old.write(to: URL(fileURLWithPath: out))
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CLI.binDir + "/qvc")
+            p.arguments = newArguments
+            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(useconds_t(delay * 1e6))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let now = try Data(contentsOf: URL(fileURLWithPath: out))
+            #expect(now == old || now == new, "after SIGKILL at \(delay) s: \(now.count) bytes, neither the old file nor the new one")
+            let others = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0 != "bert" && $0 != "out.qvb" }
+            #expect(others.allSatisfy { $0.hasPrefix("out.qvb.tmp-") }, "\(others)")
         }
     }
 }

@@ -1,3 +1,5 @@
+import QVQuant
+
 /// A way in which a model's parts do not fit together, described with where it is.
 struct QVBInconsistency: Error {
     /// What is wrong and where.
@@ -13,8 +15,9 @@ struct QVBValidator {
     /// stay far from overflow.
     static let maxTokens = 1 << 16
     /// Most ops, values and tensors a model may declare (BERT-large has ~400 ops, Swin-B ~800):
-    /// keeps the load-time passes over the graph, some quadratic in its size, short.
-    static let maxGraphItems = 1 << 14
+    /// keeps the load-time passes over the graph short — the arena planner's is quadratic in the
+    /// values live at once, ~0.3 s for a hostile graph at the cap.
+    static let maxGraphItems = 1 << 13
 
     /// The model to check.
     let model: QVB.Model
@@ -28,6 +31,7 @@ struct QVBValidator {
             throw QVBInconsistency("the model declares \(count) \(what), over the \(QVBValidator.maxGraphItems) qv accepts")
         }
         for (index, tensor) in model.tensors.enumerated() { try check(tensor, index: index) }
+        try checkTensorsDisjoint()
         for (index, value) in model.values.enumerated() { try check(value, index: index) }
         for (index, op) in model.ops.enumerated() { try check(op, index: index) }
         try checkIO()
@@ -39,6 +43,21 @@ struct QVBValidator {
     }
 
     // MARK: Tensors and values
+
+    /// No two tensors share bytes (each is a constant of its own; empty tensors occupy none).
+    private func checkTensorsDisjoint() throws(QVBInconsistency) {
+        let placed = model.tensors.indices.filter { model.tensors[$0].size > 0 }.sorted {
+            let a = model.tensors[$0], b = model.tensors[$1]
+            return (a.section, a.offset, $0) < (b.section, b.offset, $1)
+        }
+        for (previous, next) in zip(placed, placed.dropFirst()) {
+            let a = model.tensors[previous], b = model.tensors[next]
+            if a.section == b.section, a.offset + a.size > b.offset {
+                throw QVBInconsistency("tensors \(previous) '\(a.name)' and \(next) '\(b.name)' overlap in section \(a.section) "
+                                       + "(bytes \(a.offset)..<\(a.offset + a.size) and \(b.offset)..<\(b.offset + b.size))")
+            }
+        }
+    }
 
     private func check(_ tensor: QVB.Tensor, index: Int) throws(QVBInconsistency) {
         let place = "tensor \(index) '\(tensor.name)'"
@@ -77,10 +96,13 @@ struct QVBValidator {
             guard let rowBits = product([rowLength, tensor.type.bits]) else {
                 throw QVBInconsistency("\(place) has shape \(describe(shape: tensor.shape)), too many elements")
             }
+            // Rows are padded to the kernels' alignment and no further: a stride is the padded
+            // width exactly, so no two tensors' rows can overlap and no row reads past its bytes.
             let rowBytes = rowBits / 8 + (rowBits % 8 == 0 ? 0 : 1)
-            guard tensor.rowStride >= rowBytes else {
+            let padded = (rowBytes + packedRowAlignment - 1) / packedRowAlignment * packedRowAlignment
+            guard tensor.rowStride == padded else {
                 throw QVBInconsistency("\(place) has row stride \(tensor.rowStride), but a row of \(rowLength) "
-                                       + "\(tensor.type) elements needs \(rowBytes) bytes")
+                                       + "\(tensor.type) elements is stored in \(padded) bytes (\(rowBytes) padded to \(packedRowAlignment))")
             }
             expected = product([rows, tensor.rowStride])
         } else {

@@ -23,6 +23,14 @@ public enum QVBWriter {
         } catch {
             throw QVBError(.invalidModel, "cannot write the model: \(error.message); fix the model before writing it")
         }
+        return try sealed(model, sections: sections, compression: compression, zstdLevel: zstdLevel, payloadBytes: payloadBytes)
+    }
+
+    /// The file of `model` and `sections`, checksummed and sealed but not validated: what a
+    /// hostile writer could make (the tests' hostile corpus is written with it); `encode` is the
+    /// writer.
+    static func sealed(_ model: QVB.Model, sections: [QVB.SectionPayload], compression: QVB.Compression,
+                       zstdLevel: Int32, payloadBytes: Int) throws(QVBError) -> [UInt8] {
         var stored: [StoredPayload] = []
         for section in sections {
             stored.append(try StoredPayload(section, compression: compression, zstdLevel: zstdLevel))

@@ -69,11 +69,7 @@ public enum Compiler {
 
     private static func encode(_ c: BertCheckpoint, kit: QuantizedGraphBuilder, options: CompileOptions,
                                compression: QVB.Compression) throws(CompileError) -> [UInt8] {
-        let eps = c.config.layerNormEps
-        guard eps > 0, eps.isFinite else {
-            throw CompileError("layer_norm_eps is \(eps); LayerNorm divides by √(variance + eps), so it must be a positive number — fix the model's config.json")
-        }
-        try c.checkFinite()
+        try c.checkRunnable()
         let io = try BertLowering(checkpoint: c).lower(into: kit)
         try kit.finish()
         let graph = kit.graph

@@ -22,6 +22,7 @@ func splitCommand(_ words: [String]) throws(CommandLineError) {
     do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
         throw CommandLineError("cannot create \(folder): \(error.localizedDescription)")
     }
+    for part in ["train", "test"] { try AtomicFile.refuseOverwriting([path], with: "\(folder)/\(part).csv") }
     try AtomicFile.write(Array(split.train.csv().utf8), to: folder + "/train.csv")
     try AtomicFile.write(Array(split.test.csv().utf8), to: folder + "/test.csv")
     if args.has("--json") {

@@ -22,9 +22,10 @@ runCommand(program: "qvrun") { () throws(CommandLineError) in
     default: throw .usage("give --text or --input, not both")
     }
     let threads = try args.int("--threads", default: 1, in: 1...256)
+    let budget = try args.memoryBudget()
     let loaded = try LoadedModel(path: args.positional[0])
     let pool = try ThreadPool(threads: threads)
-    let session = try loaded.session(parallel: pool.parallelFor, memoryBudget: try args.memoryBudget())
+    let session = try loaded.session(parallel: pool.parallelFor, memoryBudget: budget)
     let tokenizer: WordPieceTokenizer
     do throws(RuntimeError) { tokenizer = try loaded.model.tokenizer() } catch { throw CommandLineError("'\(args.positional[0])': \(error.message)") }
     var embeddings: [[Float]] = []

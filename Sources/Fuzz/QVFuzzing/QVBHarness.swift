@@ -13,7 +13,9 @@ public enum FuzzOutcome: Equatable, Sendable {
 /// The `.qvb` harness: what `qvrun` does with a file — verify, bind and validate the graph, plan
 /// the arena — then inference on token sequences of 1, 2 and the most tokens the model takes, on
 /// texts (through its tokenizer) and on ids out of range, or on zeros for a model without token ids.
-public enum QVBHarness {
+public enum QVBHarness: FuzzHarness {
+    public static let name = "qvb"
+
     /// The memory a fuzzed model may plan (the runtime's budget check, not the machine's limit).
     public static let memoryBudget = 1 << 30
 

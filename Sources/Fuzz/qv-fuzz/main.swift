@@ -1,13 +1,18 @@
 // qv-fuzz: the structure-aware probe of `.qvb` loading (tools/fuzz.sh builds the libFuzzer
 // harnesses from the same QVFuzzing library). Each mutant runs in a child process, so a crash,
-// an abort or a hang is caught, counted and kept as a file that reproduces it.
+// an abort or a hang is caught, counted and kept as a file that reproduces it. `qv-fuzz archive`
+// packs a folder into one input of the folder harnesses (tools/make-fuzz-seeds.sh).
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import QVCommandLine
 import QVFuzzing
 
-let usage = "usage: qv-fuzz probe SEED.qvb… [--count N] [--seed S] [--mutations K] [--keep DIR] [--timeout SECONDS] [--verbose]"
+let usage = """
+    usage: qv-fuzz probe SEED.qvb… [--count N] [--seed S] [--mutations K] [--keep DIR] [--timeout SECONDS] [--verbose]
+           qv-fuzz archive FOLDER -o OUT   (every file under FOLDER, by relative name, as one FuzzArchive input)
+    """
 
 /// How a child running one mutant ended.
 enum ChildEnd: Equatable { case refused, ran, crashed(Int32), hung }
@@ -31,8 +36,26 @@ func runInChild(_ bytes: [UInt8], timeout: UInt32) -> ChildEnd {
     return signal == SIGALRM ? .hung : .crashed(signal)
 }
 
+/// `qv-fuzz archive FOLDER -o OUT`: the regular files under FOLDER, named relative to it, as one
+/// `FuzzArchive`.
+func archive(_ words: [String]) throws(CommandLineError) {
+    let args = try Arguments(words, valued: ["-o"], switches: [])
+    guard args.positional.count == 1, let output = args.value("-o") else { throw .usage(usage) }
+    let folder = URL(fileURLWithPath: args.positional[0]).standardizedFileURL
+    guard let walk = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        throw CommandLineError("\(folder.path): cannot list the folder")
+    }
+    var files: [String: Data] = [:]
+    for case let url as URL in walk where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw CommandLineError("\(url.path): cannot read the file") }
+        files[String(url.standardizedFileURL.path.dropFirst(folder.path.count + 1))] = data
+    }
+    try AtomicFile.write(FuzzArchive.encode(files), to: output)
+}
+
 let words = Array(CommandLine.arguments.dropFirst())
 runCommand(program: "qv-fuzz") { () throws(CommandLineError) in
+    if words.first == "archive" { return try archive(Array(words.dropFirst())) }
     guard words.first == "probe" else { throw .usage(usage) }
     let args = try Arguments(Array(words.dropFirst()), valued: ["--count", "--seed", "--mutations", "--keep", "--timeout"],
                              switches: ["--verbose"])
@@ -85,3 +108,4 @@ func probe(_ seeds: [(path: String, bytes: [UInt8])], count: Int, firstSeed: UIn
     print("qv-fuzz: \(count) mutants, \(bad) crashed or hung")
     guard bad == 0 else { throw CommandLineError("\(bad) mutants crashed or hung") }
 }
+

@@ -26,19 +26,23 @@ struct ArenaPlan {
         for (i, b) in scratchBlocks.enumerated() where b.bytes > 0 { all.append((valueBlocks.count + i, b)) }
         all.sort { $0.block.bytes != $1.block.bytes ? $0.block.bytes > $1.block.bytes : $0.index < $1.index }
 
+        // Placed blocks in offset order: a block's offset is found in one pass over them, skipping
+        // those whose lifetimes miss its own and stopping at the first gap it fits (no per-block
+        // filtering or sorting, so a hostile graph of many values plans in well under a second).
         var placed: [(offset: Int, block: Block)] = []
+        placed.reserveCapacity(all.count)
         var result = [Int](repeating: -1, count: valueBlocks.count + scratchBlocks.count)
         var total = 0
         for (index, block) in all {
-            let conflicts = placed
-                .filter { $0.block.first <= block.last && block.first <= $0.block.last }
-                .sorted { $0.offset < $1.offset }
-            var offset = 0
-            for c in conflicts {
-                if offset + block.bytes <= c.offset { break }
-                offset = max(offset, c.offset + c.block.bytes)
+            var offset = 0, insertAt = placed.count
+            for (i, p) in placed.enumerated() {
+                if offset + block.bytes <= p.offset { insertAt = i; break }
+                if p.block.first <= block.last && block.first <= p.block.last { offset = max(offset, p.offset + p.block.bytes) }
             }
-            placed.append((offset, block))
+            // Keep offset order: the new block goes before the first placed block at or past it.
+            while insertAt > 0 && placed[insertAt - 1].offset > offset { insertAt -= 1 }
+            while insertAt < placed.count && placed[insertAt].offset < offset { insertAt += 1 }
+            placed.insert((offset, block), at: insertAt)
             result[index] = offset
             total = max(total, offset + block.bytes)
         }

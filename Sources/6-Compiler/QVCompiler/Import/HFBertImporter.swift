@@ -110,10 +110,16 @@ extension BertCheckpoint {
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
             throw CompileError("\(input): no such file or folder; pass a Hugging Face BERT folder (config.json, model.safetensors, vocab.txt)")
         }
-        let folder = isDir.boolValue ? input : (input as NSString).deletingLastPathComponent
-        let weightsPath = isDir.boolValue ? folder + "/model.safetensors" : input
-        guard let cfg = try JSONFile.read(folder + "/config.json") else {
-            throw CompileError("\(folder): no config.json; qvc compile needs a Hugging Face BERT folder")
+        let path = isDir.boolValue ? input : (input as NSString).deletingLastPathComponent
+        try self.init(folder: ModelFolder(path: path),
+                      weights: isDir.boolValue ? "model.safetensors" : (input as NSString).lastPathComponent)
+    }
+
+    /// Reads a BERT-family model from the files of `folder`, its weights from the safetensors
+    /// file `weights` there; the same reading as `init(huggingFaceFolder:)`.
+    public init(folder: ModelFolder, weights weightsName: String = "model.safetensors") throws(CompileError) {
+        guard let cfg = try JSONFile.read("config.json", in: folder) else {
+            throw CompileError("\(folder.path): no config.json; qvc compile needs a Hugging Face BERT folder")
         }
         if let type = cfg.string("model_type"), type != "bert" {
             throw CompileError("\(cfg.path): model_type '\(type)' is not BERT; qvc compiles BERT-family encoders (model_type bert)")
@@ -128,17 +134,20 @@ extension BertCheckpoint {
         let maxPositions = try cfg.requiredPositive("max_position_embeddings")
         let typeVocab = try cfg.int("type_vocab_size") ?? 2
 
-        let weights = BertTensorNames(try SafeTensorsFile(path: weightsPath))
+        guard let weightData = try folder.contents(weightsName) else {
+            throw CompileError("\(folder.location(weightsName)): no such file; the BERT folder needs its weights as safetensors")
+        }
+        let weights = BertTensorNames(try SafeTensorsFile(data: weightData, path: folder.location(weightsName)))
         func linear(_ l: Int, _ module: BertParameter.Module, out: Int, in inF: Int) throws(CompileError) -> Linear {
             try Linear(weights, { .encoder(layer: l, module, $0) }, out: out, in: inF)
         }
         func norm(_ part: (BertParameter.Part) -> BertParameter) throws(CompileError) -> Norm {
             Norm(gamma: try weights.floats(part(.weight), shape: [hidden]), beta: try weights.floats(part(.bias), shape: [hidden]))
         }
-        let vocab = try Self.readVocabulary(folder + "/vocab.txt")
+        let vocab = try Self.readVocabulary(in: folder)
         let vocabSize = try weights.shape(.wordEmbeddings).first ?? 0
         guard vocab.count <= vocabSize else {
-            throw CompileError("\(folder)/vocab.txt has \(vocab.count) tokens but the embedding table only \(vocabSize) rows")
+            throw CompileError("\(folder.location("vocab.txt")) has \(vocab.count) tokens but the embedding table only \(vocabSize) rows")
         }
         wordEmbeddings = try weights.floats(.wordEmbeddings, shape: [vocabSize, hidden])
         positionEmbeddings = try weights.floats(.positionEmbeddings, shape: [maxPositions, hidden])
@@ -164,12 +173,13 @@ extension BertCheckpoint {
                                 pooling: sentence.pooling, normalize: sentence.normalize, labels: head?.labels ?? [])
         tokenizer = try Self.tokenizerSettings(folder: folder, vocab: vocab, maxPositions: maxPositions,
                                                sentenceMaxLength: sentence.maxSequenceLength)
-        source = folder
+        source = folder.path
     }
 
-    static func readVocabulary(_ path: String) throws(CompileError) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CompileError("\(path): cannot read the vocabulary; the BERT folder needs vocab.txt")
+    static func readVocabulary(in folder: ModelFolder) throws(CompileError) -> [String] {
+        let path = folder.location("vocab.txt")
+        guard let data = try folder.contents("vocab.txt") else {
+            throw CompileError("\(path): no such file; the BERT folder needs its vocabulary as vocab.txt")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw CompileError("\(path): not UTF-8") }
         // As Hugging Face reads vocab.txt: one token a line (lines end in LF, CRLF or CR, as

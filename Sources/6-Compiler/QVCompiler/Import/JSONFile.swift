@@ -7,12 +7,14 @@ struct JSONFile {
     /// Top-level object.
     let object: [String: Any]
 
-    /// Reads `path`, or returns nil if it does not exist.
-    static func read(_ path: String) throws(CompileError) -> JSONFile? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CompileError("\(path): cannot read the file")
-        }
+    /// Reads `name` from `folder`, or returns nil if the folder has no such file.
+    static func read(_ name: String, in folder: ModelFolder) throws(CompileError) -> JSONFile? {
+        guard let data = try folder.contents(name) else { return nil }
+        return try parse(data, path: folder.location(name))
+    }
+
+    /// Parses `data` (named `path` in messages), which must hold one JSON object.
+    static func parse(_ data: Data, path: String) throws(CompileError) -> JSONFile {
         let any: Any
         do { any = try JSONSerialization.jsonObject(with: data) } catch {
             throw CompileError("\(path): not valid JSON (\(error.localizedDescription)); fix or re-export the file")
@@ -25,7 +27,7 @@ struct JSONFile {
     /// not a truncation. Integers beyond ±2⁶² (Hugging Face's "no limit" 10³⁰) saturate.
     func int(_ key: String) throws(CompileError) -> Int? {
         guard let value = object[key], !(value is NSNull) else { return nil }
-        guard let n = value as? NSNumber, !(value is Bool), case let d = n.doubleValue, d.isFinite, d == d.rounded() else {
+        guard let n = value as? NSNumber, !Self.isBoolean(n), case let d = n.doubleValue, d.isFinite, d == d.rounded() else {
             throw CompileError("\(path): '\(key)' must be an integer, is \(value)")
         }
         return abs(d) < 0x1p62 ? n.intValue : (d > 0 ? Int.max : Int.min)
@@ -43,10 +45,14 @@ struct JSONFile {
 
     /// Integer field that must be present and positive (`32.7` is refused, not truncated).
     func requiredPositive(_ key: String) throws(CompileError) -> Int {
-        guard let n = object[key] as? NSNumber, n.doubleValue == n.doubleValue.rounded(),
+        guard let n = object[key] as? NSNumber, !Self.isBoolean(n), n.doubleValue == n.doubleValue.rounded(),
               case let v = n.intValue, v > 0, v <= 1 << 24 else {
             throw CompileError("\(path): '\(key)' must be a positive integer")
         }
         return v
     }
+
+    /// Whether JSON gave `n` for `true` or `false`. (`is Bool` cannot tell: on Linux, Foundation
+    /// bridges the numbers 0 and 1 to `Bool` too; a JSON boolean alone has the C type `char`.)
+    static func isBoolean(_ n: NSNumber) -> Bool { String(cString: n.objCType) == "c" }
 }

@@ -9,23 +9,28 @@ struct SentenceTransformersSettings {
     var normalize = false
     var maxSequenceLength: Int?
 
-    init(folder: String) throws(CompileError) {
-        if let st = try JSONFile.read(folder + "/sentence_bert_config.json") { maxSequenceLength = try st.int("max_seq_length") }
-        var poolingFolder = folder + "/1_Pooling"
-        if let data = FileManager.default.contents(atPath: folder + "/modules.json") {
+    init(folder: ModelFolder) throws(CompileError) {
+        if let st = try JSONFile.read("sentence_bert_config.json", in: folder) { maxSequenceLength = try st.int("max_seq_length") }
+        var poolingFolder = "1_Pooling"
+        if let data = try folder.contents("modules.json") {
             guard let modules = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
-                throw CompileError("\(folder)/modules.json: expected a JSON list of modules")
+                throw CompileError("\(folder.location("modules.json")): expected a JSON list of modules")
             }
             for m in modules {
                 let type = m["type"] as? String ?? ""
                 if type.hasSuffix(".Normalize") { normalize = true }
-                if type.hasSuffix(".Pooling"), let path = m["path"] as? String { poolingFolder = folder + "/" + path }
+                if type.hasSuffix(".Pooling"), let path = m["path"] as? String {
+                    guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+                        throw CompileError("\(folder.location("modules.json")): pooling path '\(path)' leaves the model folder")
+                    }
+                    poolingFolder = path
+                }
                 if type.hasSuffix(".Dense") {
-                    throw CompileError("\(folder)/modules.json: a Dense module follows pooling; qv does not support it yet")
+                    throw CompileError("\(folder.location("modules.json")): a Dense module follows pooling; qv does not support it yet")
                 }
             }
         }
-        if let p = try JSONFile.read(poolingFolder + "/config.json") {
+        if let p = try JSONFile.read(poolingFolder + "/config.json", in: folder) {
             if p.bool("pooling_mode_cls_token") == true { pooling = "cls" }
             else if p.bool("pooling_mode_mean_tokens") == true { pooling = "mean" }
             else { throw CompileError("\(p.path): only mean or CLS pooling is supported") }
@@ -37,16 +42,16 @@ extension BertCheckpoint {
     /// Tokenizer settings as Hugging Face applies them: `tokenizer.json`'s BertNormalizer when
     /// present, else `tokenizer_config.json`; truncation at sentence-transformers'
     /// `max_seq_length`, else `model_max_length`, never beyond `max_position_embeddings`.
-    static func tokenizerSettings(folder: String, vocab: [String], maxPositions: Int,
+    static func tokenizerSettings(folder: ModelFolder, vocab: [String], maxPositions: Int,
                                   sentenceMaxLength: Int?) throws(CompileError) -> QVB.Tokenizer {
-        let tc = try JSONFile.read(folder + "/tokenizer_config.json")
+        let tc = try JSONFile.read("tokenizer_config.json", in: folder)
         var lowercase = tc?.bool("do_lower_case") ?? true
         var stripAccents = tc?.bool("strip_accents")
         var chinese = tc?.bool("tokenize_chinese_chars") ?? true
         var clean = true
         var prefix = "##"
         var maxChars = 100
-        if let tj = try JSONFile.read(folder + "/tokenizer.json") {
+        if let tj = try JSONFile.read("tokenizer.json", in: folder) {
             if let n = tj.child("normalizer") {
                 guard n.string("type") == "BertNormalizer" else {
                     throw CompileError("\(tj.path): normalizer '\(n.string("type") ?? "?")' is not BertNormalizer; qv's tokenizer is BERT WordPiece")
@@ -66,7 +71,7 @@ extension BertCheckpoint {
         }
         // Special tokens: tokenizer.json's added tokens marked special, else BERT's five.
         var special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].compactMap { vocab.firstIndex(of: $0) }
-        if let tj = try JSONFile.read(folder + "/tokenizer.json"), let added = tj.object["added_tokens"] as? [[String: Any]] {
+        if let tj = try JSONFile.read("tokenizer.json", in: folder), let added = tj.object["added_tokens"] as? [[String: Any]] {
             special = added.filter { ($0["special"] as? Bool) == true }.compactMap { ($0["id"] as? NSNumber)?.intValue }
                 .filter { vocab.indices.contains($0) }
         }
@@ -75,7 +80,7 @@ extension BertCheckpoint {
         else if let m = try tc?.int("model_max_length"), m > 0 { maxLength = min(maxLength, m) }
         func id(_ token: String) throws(CompileError) -> Int {
             guard let i = vocab.firstIndex(of: token) else {
-                throw CompileError("\(folder)/vocab.txt has no \(token) token; a BERT vocabulary needs [UNK] [CLS] [SEP] [PAD]")
+                throw CompileError("\(folder.location("vocab.txt")) has no \(token) token; a BERT vocabulary needs [UNK] [CLS] [SEP] [PAD]")
             }
             return i
         }
@@ -84,5 +89,16 @@ extension BertCheckpoint {
                              maxInputCharsPerWord: maxChars, maxLength: maxLength,
                              unkId: try id("[UNK]"), clsId: try id("[CLS]"), sepId: try id("[SEP]"), padId: try id("[PAD]"),
                              specialIds: special)
+    }
+}
+
+extension QVB.Tokenizer {
+    /// The tokenizer of a Hugging Face BERT folder — `vocab.txt` and the settings files, as
+    /// `BertCheckpoint(folder:)` reads them — truncating at most at `maxPositions` tokens.
+    public init(huggingFace folder: ModelFolder, maxPositions: Int) throws(CompileError) {
+        let vocab = try BertCheckpoint.readVocabulary(in: folder)
+        let sentence = try SentenceTransformersSettings(folder: folder)
+        self = try BertCheckpoint.tokenizerSettings(folder: folder, vocab: vocab, maxPositions: maxPositions,
+                                                    sentenceMaxLength: sentence.maxSequenceLength)
     }
 }

@@ -16,14 +16,44 @@ extension BertClassifier {
     /// The model a checkpoint holds; throws when its description or a tensor disagrees.
     public static func load(_ file: CheckpointFile) throws(TrainerError) -> BertClassifier {
         let d: ModelDescription
-        do { d = try ModelDescription(json: try file.metadata(descriptionKey)) } catch let e as TrainerError { throw e } catch {
+        do { d = try ModelDescription(json: try file.metadata(descriptionKey)) } catch let e as TrainerError { throw e }
+        catch let e as CheckpointError { throw TrainerError("\(e.message); pass a checkpoint written by qvc finetune") } catch {
             throw TrainerError("\(file.path): \(error); pass a checkpoint written by qvc finetune")
+        }
+        // The description sizes the zero model built to load into: it may not ask for more
+        // weights than the file holds (a hostile description would otherwise allocate terabytes).
+        let stored = file.tensors.values.reduce(0) { $0 + $1.values.count }
+        guard let needed = weightCount(d.config), needed <= stored else {
+            throw TrainerError("\(file.path): the model description asks for more weights than the checkpoint's \(stored) values; pass a checkpoint written by qvc finetune")
         }
         let model = try empty(d)
         var values: [String: (shape: [Int], values: [Float])] = [:]
         for (name, t) in file.tensors { values[name] = (t.shape, t.values) }
         do { try model.load(values) } catch { throw TrainerError("\(file.path): \(error.message)") }
         return model
+    }
+
+    /// The encoder's and head's weight count for `c` (embedding tables, layers, classifier), or
+    /// nil when a size is negative or the count overflows.
+    static func weightCount(_ c: ModelDescription.Config) -> Int? {
+        func product(_ factors: Int...) -> Int? {
+            factors.reduce(Int?(1)) { p, f in
+                guard let p, f >= 0 else { return nil }
+                let (r, overflow) = p.multipliedReportingOverflow(by: f)
+                return overflow ? nil : r
+            }
+        }
+        func sum(_ terms: Int?...) -> Int? {
+            terms.reduce(Int?(0)) { s, t in
+                guard let s, let t else { return nil }
+                let (r, overflow) = s.addingReportingOverflow(t)
+                return overflow ? nil : r
+            }
+        }
+        let h = c.hidden
+        let layer = sum(product(4, h, h), product(2, h, c.intermediate), c.intermediate, product(9, h))
+        return sum(product(c.vocabSize, h), product(c.maxPositions, h), product(c.typeVocabSize, h), product(c.layers, layer ?? -1),
+                   product(c.labels.count, h))
     }
 
     /// A model of description `d` with zero parameters (to load values into).
