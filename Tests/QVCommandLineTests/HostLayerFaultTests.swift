@@ -84,7 +84,9 @@ import QVFormat
 
     /// Under `ulimit -f` the write fails with an error and leaves neither the output nor a
     /// temporary file; SIGTERM in the middle of a write removes the temporary file.
-    @Test func fileSizeLimitAndSignalsLeaveNothingBehind() throws {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["QV_SANITIZER"] != "thread",
+                   "ThreadSanitizer's runtime faults (SIGBUS) on any mapped file under ulimit -f, even in `qvc inspect`, which writes nothing"))
+    func fileSizeLimitAndSignalsLeaveNothingBehind() throws {
         let dir = try CLI.temporaryFolder()
         let r = try CLI.run("/usr/bin/env", ["python3", CLI.root.appendingPathComponent("tools/make_random_bert.py").path, dir + "/bert",
                                              "--hidden", "64", "--layers", "2", "--heads", "2", "--intermediate", "128"])
