@@ -49,7 +49,7 @@ echo "fuzz: $harness, $runs executions (progress in $log)" >&2
 status=0
 # SWIFT_BACKTRACE off: a Swift trap then ends in libFuzzer's report (with its message), not in the
 # backtracer, which ASan cannot follow.
-SWIFT_BACKTRACE=enable=no QV_FUZZ_HARNESS="$harness" QV_FUZZ_VOCAB="${QV_FUZZ_VOCAB:-$("$root/tools/minilm-dir.sh")/vocab.txt}" \
+SWIFT_BACKTRACE=enable=no QV_FUZZ_HARNESS="$harness" QV_FUZZ_TOKENIZER="${QV_FUZZ_TOKENIZER:-$("$root/tools/minilm-dir.sh")}" \
 "$fuzzer" -runs="$runs" -max_len="$max_len" -timeout=20 -rss_limit_mb=4096 -malloc_limit_mb=4096 "${dict[@]}" \
     -artifact_prefix="$findings" -print_final_stats=1 "$@" "$corpus" > "$log" 2>&1 || status=$?
 grep -vE '^#[0-9]+\s+(NEW|REDUCE|pulse)|^"' "$log" | tail -20

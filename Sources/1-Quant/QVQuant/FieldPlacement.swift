@@ -15,7 +15,14 @@ public let packedRowAlignment = 16
 /// multiple of `packedRowAlignment`.
 @inlinable
 public func packedRowStride(columns: Int, format: QuantFormat) -> Int {
-    (format.packedBytes(count: max(0, columns)) + packedRowAlignment - 1) / packedRowAlignment * packedRowAlignment
+    packedRowStride(bytes: format.packedBytes(count: max(0, columns)))
+}
+
+/// The stride of a packed row of `bytes` bytes: `bytes` rounded up to a multiple of
+/// `packedRowAlignment` (the rule the `.qvb` validator holds every stored tensor to).
+@inlinable
+public func packedRowStride(bytes: Int) -> Int {
+    (bytes + packedRowAlignment - 1) / packedRowAlignment * packedRowAlignment
 }
 
 extension QuantFormat {

@@ -99,7 +99,7 @@ struct QVBValidator {
             // Rows are padded to the kernels' alignment and no further: a stride is the padded
             // width exactly, so no two tensors' rows can overlap and no row reads past its bytes.
             let rowBytes = rowBits / 8 + (rowBits % 8 == 0 ? 0 : 1)
-            let padded = (rowBytes + packedRowAlignment - 1) / packedRowAlignment * packedRowAlignment
+            let padded = packedRowStride(bytes: rowBytes)
             guard tensor.rowStride == padded else {
                 throw QVBInconsistency("\(place) has row stride \(tensor.rowStride), but a row of \(rowLength) "
                                        + "\(tensor.type) elements is stored in \(padded) bytes (\(rowBytes) padded to \(packedRowAlignment))")

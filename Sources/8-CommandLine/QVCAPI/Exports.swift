@@ -103,7 +103,7 @@ public func qvSessionRunText(_ pointer: OpaquePointer?, _ text: UnsafePointer<CC
             throw APIError(.unsupported, "the model takes no text (no tokenizer or no token ids input); give it its inputs directly")
         }
         let string = String(cString: text)
-        guard !string.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else {
+        guard !string.allSatisfy({ $0.isWhitespace }) else {
             throw APIError(.input, "the text is empty; give some text to run the model on")
         }
         let ids = tokenizer.encode(string)

@@ -26,24 +26,23 @@ public enum TokenizerFilesHarness: FuzzHarness {
 }
 
 /// The tokenizer on arbitrary text (any bytes, decoded as `qvrun --input` decodes a line): the
-/// MiniLM-L6 vocabulary when `QV_FUZZ_VOCAB` names its `vocab.txt`, else a small built-in one.
+/// tokenizer of the Hugging Face folder `QV_FUZZ_TOKENIZER` names (tools/fuzz.sh: MiniLM-L6's),
+/// else of a small built-in vocabulary, read as `qvc compile` reads a folder.
 public enum TokenizerTextHarness: FuzzHarness {
     public static let name = "tokenizer-text"
 
-    /// Built once: the vocabulary named by `QV_FUZZ_VOCAB`, else BERT's special tokens, letters,
-    /// digits and a few words and pieces.
+    /// Built once, through `QVB.Tokenizer(huggingFace:maxPositions:)`.
     static let tokenizer: WordPieceTokenizer = {
-        var vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "un", "##believ", "##able", "##s", "##ing", "中", "😀"]
-        vocab += (Array("abcdefghijklmnopqrstuvwxyz0123456789.,!?'") as [Character]).flatMap { [String($0), "##\($0)"] }
-        if let path = ProcessInfo.processInfo.environment["QV_FUZZ_VOCAB"], let data = FileManager.default.contents(atPath: path) {
-            vocab = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        var folder = ModelFolder(path: "built-in", files: ["vocab.txt": Data(builtInVocabulary.joined(separator: "\n").utf8)])
+        if let path = ProcessInfo.processInfo.environment["QV_FUZZ_TOKENIZER"] { folder = ModelFolder(path: path) }
+        do throws(CompileError) { return WordPieceTokenizer(try QVB.Tokenizer(huggingFace: folder, maxPositions: 512)) } catch {
+            fatalError("the fuzzed tokenizer cannot be read: \(error.message)")
         }
-        let id = { (token: String) in vocab.firstIndex(of: token) ?? 0 }
-        return WordPieceTokenizer(QVB.Tokenizer(
-            vocab: vocab, lowercase: true, stripAccents: true, handleChineseChars: true, cleanText: true, continuingPrefix: "##",
-            maxInputCharsPerWord: 100, maxLength: 512, unkId: id("[UNK]"), clsId: id("[CLS]"), sepId: id("[SEP]"),
-            padId: id("[PAD]"), specialIds: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].map(id)))
     }()
+
+    /// BERT's special tokens, letters, digits and a few words and pieces.
+    static let builtInVocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "un", "##believ", "##able", "##s", "##ing", "中", "😀"]
+        + (Array("abcdefghijklmnopqrstuvwxyz0123456789.,!?'") as [Character]).flatMap { [String($0), "##\($0)"] }
 
     public static func run(_ bytes: UnsafeRawBufferPointer) -> FuzzOutcome {
         let text = String(decoding: bytes, as: UTF8.self)
