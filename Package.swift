@@ -2,7 +2,8 @@
 // qv — 1-bit and 2-bit transformers: compiler (`qvc`), runtime (`qvrun`), kernels.
 // Modules in pipeline order, one folder of Sources/ per stage (1-Quant … 8-CommandLine, and the
 // bench-only Sources/Bench); none depends on one later in the list:
-//   QVQuant → QVFormat → QVKernels → QVRuntime → QVText → QVCompiler → QVTrainer → QVCommandLine → qvc / qvrun
+//   QVQuant → QVFormat → QVKernels → QVRuntime → QVText → QVCompiler → QVTrainer → QVCommandLine → qvc
+//   and, on the runtime alone, QVCAPI (include/qv.h) → QVRun (qvrun, a C-API program) → qvrun / the ARM64 board binary
 import PackageDescription
 
 /// How release builds of the hot targets optimize: `-Ounchecked` (no overflow or precondition
@@ -32,18 +33,19 @@ func isaSwiftSettings(_ features: [String]) -> [SwiftSetting] {
 /// ISA targets, no C++ or system libraries, no executables or tests.
 let embedded = Context.environment["QV_EMBEDDED"] == "1"
 
-/// Settings every runtime-core Swift target gets (plus Embedded mode when building for a board).
+/// Settings every runtime-core Swift target gets (plus Embedded mode when building for a board,
+/// with a section per function so the board binary's linker drops what it never calls).
 let coreSwiftSettings: [SwiftSetting] = embedded
-    ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+    ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-Ounchecked", "-wmo", "-Xfrontend", "-function-sections"], .when(configuration: .release))]
     : hostCoreSwiftSettings
 
 /// The Embedded-Swift package: the runtime core and its NEON C kernels only. (A function, like
 /// `hostPackage()`: creating a `Package` registers it, so only the chosen one may be created.)
 func embeddedPackage() -> Package { Package(
     name: "qv",
-    products: [.library(name: "QVRuntime", targets: ["QVRuntime", "QVText"]), .library(name: "qv", targets: ["QVCAPI"])],
+    products: [.library(name: "QVRuntime", targets: ["QVRuntime", "QVText"]), .library(name: "qv", targets: ["QVCAPI"]), .library(name: "QVRun", targets: ["QVRun"])],
     targets: [
-        .target(name: "CQVKernelsARM", path: "Sources/3-Kernels/CQVKernelsARM", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CQVKernelsARM", path: "Sources/3-Kernels/CQVKernelsARM", cSettings: [.unsafeFlags(["-O3", "-ffunction-sections", "-fdata-sections"])]),
         .target(name: "QVQuant", path: "Sources/1-Quant/QVQuant", swiftSettings: coreSwiftSettings),
         .target(name: "QVKernelsMath", path: "Sources/3-Kernels/QVKernelsMath", swiftSettings: coreSwiftSettings),
         .target(name: "QVKernels", dependencies: ["CQVKernelsARM", "QVKernelsMath", "QVQuant"], path: "Sources/3-Kernels/QVKernels", swiftSettings: coreSwiftSettings),
@@ -58,6 +60,10 @@ func embeddedPackage() -> Package { Package(
         .systemLibrary(name: "CQVHost", path: "tools/arm64/CQVHost"),
         .target(name: "QVCAPI", dependencies: ["CQVHost", "QVRuntime", "QVText", "QVFormat"], path: "Sources/8-CommandLine/QVCAPI",
                 swiftSettings: coreSwiftSettings),
+        // qvrun for the board, entered from C (tools/arm64/qvrun.c).
+        .target(name: "QVCommandLineCore", dependencies: ["CQVHost"], path: "Sources/8-CommandLine/QVCommandLineCore", swiftSettings: coreSwiftSettings),
+        .systemLibrary(name: "CQV", path: "Sources/8-CommandLine/CQV"),
+        .target(name: "QVRun", dependencies: ["CQV", "QVCAPI", "QVCommandLineCore", "QVRuntime"], path: "Sources/8-CommandLine/QVRun", swiftSettings: coreSwiftSettings),
         // The digest driver of tools/arm64-check.sh, entered from C (tools/arm64/main.c).
         .target(name: "QVDigests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText"], path: "tools/arm64/digests",
                 exclude: ["main.swift"], swiftSettings: coreSwiftSettings),
@@ -119,13 +125,20 @@ func hostPackage() -> Package { Package(
         .target(name: "QVTrainer", dependencies: ["QVQuant", "QVFormat", "QVKernels", "QVKernelsMath", "QVText", "QVCompiler", "COpenBLAS"], path: "Sources/7-Trainer/QVTrainer",
                 swiftSettings: [.unsafeFlags([releaseOptimization, "-wmo"], .when(configuration: .release))]),
         // The C API (include/qv.h) over the runtime and tokenizer, Embedded-clean like them, and
-        // the host C it needs (file reading, a POSIX thread pool); built as libqv.a.
+        // the host C it and qvrun need (file mapping, standard error, a POSIX thread pool); built as libqv.a.
         .target(name: "CQVHost", path: "Sources/8-CommandLine/CQVHost", linkerSettings: [.linkedLibrary("pthread")]),
         .target(name: "QVCAPI", dependencies: ["CQVHost", "QVRuntime", "QVText", "QVFormat"], path: "Sources/8-CommandLine/QVCAPI",
                 swiftSettings: coreSwiftSettings),
-        .target(name: "QVCommandLine", dependencies: ["QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/8-CommandLine/QVCommandLine"),
+        // The command-line pieces that also build for a board (arguments, one-line errors, JSON,
+        // mapped files, text input) over the host C, and the host-only rest on top of them.
+        .target(name: "QVCommandLineCore", dependencies: ["CQVHost"], path: "Sources/8-CommandLine/QVCommandLineCore", swiftSettings: coreSwiftSettings),
+        .target(name: "QVCommandLine", dependencies: ["QVCommandLineCore", "QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/8-CommandLine/QVCommandLine"),
+        // qvrun's command, written on the C API (include/qv.h as the module CQV): the x86-64
+        // executable and the ARM64 board binary (tools/build-arm64.sh) are both this.
+        .systemLibrary(name: "CQV", path: "Sources/8-CommandLine/CQV"),
+        .target(name: "QVRun", dependencies: ["CQV", "QVCAPI", "QVCommandLineCore", "QVRuntime"], path: "Sources/8-CommandLine/QVRun", swiftSettings: coreSwiftSettings),
         .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVTrainer", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings", "QVBenchCeilings"], path: "Sources/8-CommandLine/qvc"),
-        .executableTarget(name: "qvrun", dependencies: ["QVRuntime", "QVText", "QVCommandLine"], path: "Sources/8-CommandLine/qvrun"),
+        .executableTarget(name: "qvrun", dependencies: ["QVRun"], path: "Sources/8-CommandLine/qvrun"),
         // Fuzzing (tools/fuzz.sh, Tests/): structure-aware .qvb mutation and the harnesses, and
         // the probe that runs each mutant in a child process.
         .target(name: "QVFuzzing", dependencies: ["QVFormat", "QVRuntime", "QVText", "QVCompiler", "QVTrainer"], path: "Sources/Fuzz/QVFuzzing"),

@@ -27,13 +27,25 @@ typedef enum qv_status {
     QV_ERROR_UNSUPPORTED = 6  /**< the model lacks what was asked: no tokenizer, no such output */
 } qv_status;
 
+/** What an input or output is (the .qvb's port roles). */
+typedef enum qv_role {
+    QV_ROLE_TENSOR = 0,          /**< an FP32 tensor of the declared shape */
+    QV_ROLE_TOKEN_IDS = 1,       /**< int32, one token id per token */
+    QV_ROLE_TOKEN_TYPES = 2,     /**< int32 segment ids */
+    QV_ROLE_ATTENTION_MASK = 3,  /**< int32, 1 where a token is attended */
+    QV_ROLE_IMAGE = 4,           /**< an FP32 image, already preprocessed */
+    QV_ROLE_EMBEDDING = 5,       /**< FP32 [1, F]: a pooled, possibly normalised embedding */
+    QV_ROLE_LOGITS = 6           /**< FP32 [1, classes]: classifier logits */
+} qv_role;
+
 /** A loaded model: its bytes, verified and validated. */
 typedef struct qv_model qv_model;
 /** A session: one planned arena and the outputs of its last run. */
 typedef struct qv_session qv_session;
 
-/** Loads the .qvb at `path`. On failure `*model` is NULL and `message` (when not NULL) holds a
- *  one-line reason, cut to `message_size` bytes with a terminating NUL. */
+/** Loads the .qvb at `path`, mapped read-only (not copied: the weights are read from the page
+ *  cache). On failure `*model` is NULL and `message` (when not NULL) holds a one-line reason
+ *  naming the path, cut to `message_size` bytes with a terminating NUL. */
 qv_status qv_model_load_file(const char *path, qv_model **model, char *message, size_t message_size);
 /** Loads the .qvb in `bytes[0, size)`, which are copied: the caller may free them on return. */
 qv_status qv_model_load_memory(const void *bytes, size_t size, qv_model **model, char *message, size_t message_size);
@@ -48,9 +60,18 @@ size_t qv_model_max_tokens(const qv_model *model);
 size_t qv_model_output_count(const qv_model *model);
 /** Output `index`'s name (NUL-terminated, owned by the model), or NULL past the last output. */
 const char *qv_model_output_name(const qv_model *model, size_t index);
+/** Output `index`'s role (QV_ROLE_TENSOR past the last output). */
+qv_role qv_model_output_role(const qv_model *model, size_t index);
+/** How many class labels a classifier names (0 for other models). */
+size_t qv_model_label_count(const qv_model *model);
+/** Class `index`'s label (NUL-terminated, owned by the model), or NULL past the last label. */
+const char *qv_model_label(const qv_model *model, size_t index);
 
-/** A session for `model` on `threads` threads (1 or more) whose arena may take at most
- *  `memory_budget` bytes (0: the default, 4 GiB). The model must outlive the session. */
+/** A session for `model` on `threads` threads (1 to 256) whose arena may take at most
+ *  `memory_budget` bytes (0: the default, 4 GiB). The model must outlive the session. Its kernels
+ *  are the fastest this CPU runs (AVX-512, AVX2, NEON with DotProd, portable SIMD), or those the
+ *  environment variable QV_ISA names (scalar, portable, avx2, avx512, neon): QV_ERROR_ARGUMENT
+ *  when this CPU cannot run them. */
 qv_status qv_session_create(qv_model *model, int threads, size_t memory_budget, qv_session **session,
                             char *message, size_t message_size);
 /** Frees a session (NULL is ignored). */

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Checks the ARM64 build of qv's runtime core against x86-64, bit for bit.
 #
-#  1. Builds QVQuant, QVKernelsMath, QVKernels (scalar, portable and NEON sdot/udot paths), QVFormat,
-#     QVRuntime and the digest driver (tools/arm64/digests) with Embedded Swift for
-#     aarch64-none-none-elf (`QV_EMBEDDED=1` in Package.swift), compiles the .qvb verifier (C++)
-#     and the C harness (tools/arm64/main.c) with the cross GCC, and links a static ARM64 Linux
-#     binary against glibc, libstdc++ and libzstd.
+#  1. Builds the board binary and library (tools/build-arm64.sh: the runtime core, kernels with
+#     their scalar, portable and NEON sdot/udot paths, the C API and qvrun in Embedded Swift for
+#     aarch64-none-none-elf), and links the digest driver (tools/arm64/digests with its C harness
+#     tools/arm64/main.c) and the C example (examples/c/embed.c) against that libqv.a.
 #  2. Builds the same driver natively (`qv-digests`) and `qvc`, makes a tiny random BERT
 #     (tools/make_random_bert.py) and compiles it at fp32, w8a8, w2a2, w1a1 and w2a2 + zstd.
 #  3. Runs the kernel digests (integer GEMMs of every format pair, epilogue, quantize-pack at
@@ -22,53 +21,26 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$root/.build/arm64-check"
-scratch="$root/.build/embedded"
 mkdir -p "$work"
 cd "$root"
 
-# --- Tools -------------------------------------------------------------------------------------
-apt_packages=(gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static libzstd-dev:arm64)
-missing=()
-for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "arm64-check: installing ${missing[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
-    apt-get update -qq
-    apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+# --- ARM64 binaries (Embedded Swift) ------------------------------------------------------------
+# tools/build-arm64.sh installs the cross tools and builds .build/arm64/qvrun and libqv.a; the
+# digest driver and the C example link against the same libqv.a.
+tools/build-arm64.sh
+arm64="$root/.build/arm64"
+objects="$root/.build/embedded/aarch64-none-none-elf/release"
 swift_bin="$(dirname "$(command -v swiftc)")"
-embedded_lib="$swift_bin/../lib/swift/embedded/aarch64-none-none-elf"
-
-# --- ARM64 binary (Embedded Swift) -------------------------------------------------------------
-# zstd.h alone on the include path (not all of /usr/include, whose glibc headers are x86-64's).
-mkdir -p "$work/zstd-include"
-ln -sf /usr/include/zstd.h /usr/include/zstd_errors.h "$work/zstd-include/"
-echo "arm64-check: building the runtime core with Embedded Swift for aarch64-none-none-elf" >&2
-# Every object below is linked, so none may be left over from sources that moved or went away.
-rm -rf "$scratch"
-QV_EMBEDDED=1 swift build -c release --triple aarch64-none-none-elf --scratch-path "$scratch" \
-    -Xcc -I"$work/zstd-include" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
-objects="$scratch/aarch64-none-none-elf/release"
+arm_qvrun="$arm64/qvrun"
 mkdir -p "$work/arm64-obj"
-for source in Sources/2-Format/CQVBShim/*.cpp; do
-    aarch64-linux-gnu-g++ -std=c++17 -O2 -ISources/2-Format/CQVBShim/include -ISources/2-Format/CQVBShim/generated \
-        -c "$source" -o "$work/arm64-obj/$(basename "$source").o"
-done
 aarch64-linux-gnu-gcc -std=c11 -O2 -c tools/arm64/main.c -o "$work/arm64-obj/main.o"
-aarch64-linux-gnu-gcc -std=c11 -O2 -ISources/8-CommandLine/CQVHost/include -c Sources/8-CommandLine/CQVHost/host.c -o "$work/arm64-obj/host.o"
 arm_binary="$work/qv-digests-arm64"
-# lld, not GNU ld (a protected symbol in the Swift objects); g++ for the verifier's libstdc++.
-aarch64-linux-gnu-g++ -static -fuse-ld=lld -B"$swift_bin" "$work"/arm64-obj/*.o \
-    $(find "$objects" -name '*.o' | sort) "$embedded_lib/libswiftUnicodeDataTables.a" \
-    /usr/lib/aarch64-linux-gnu/libzstd.a -lm -o "$arm_binary"
-
-# The C API's example (examples/c/embed.c) linked against the same objects: libqv for a board.
+aarch64-linux-gnu-gcc -static -fuse-ld=lld -B"$swift_bin" "$work/arm64-obj/main.o" "$objects"/QVDigests.build/*.o \
+    "$arm64/libqv.a" -lpthread -lm -o "$arm_binary"
+# The C API's example (examples/c/embed.c) as an application on a board links it.
 aarch64-linux-gnu-gcc -std=c11 -O2 -Iinclude -c examples/c/embed.c -o "$work/embed.o"
 arm_embed="$work/embed-arm64"
-aarch64-linux-gnu-g++ -static -fuse-ld=lld -B"$swift_bin" "$work/embed.o" $(ls "$work"/arm64-obj/*.o | grep -v '/main.o$') \
-    $(find "$objects" -name '*.o' | sort) "$embedded_lib/libswiftUnicodeDataTables.a" \
-    /usr/lib/aarch64-linux-gnu/libzstd.a -lm -lpthread -o "$arm_embed"
+aarch64-linux-gnu-gcc -static -fuse-ld=lld -B"$swift_bin" -Wl,--gc-sections "$work/embed.o" "$arm64/libqv.a" -lpthread -lm -o "$arm_embed"
 
 # --- x86-64 driver, compiler and models ----------------------------------------------------------
 echo "arm64-check: building qv-digests and qvc for x86-64" >&2
@@ -171,6 +143,95 @@ done
 bad="$(QEMU_CPU=cortex-a72 qemu-aarch64-static "$arm_embed" "$root/README.md" x 2>&1 || true)"
 case "$bad" in *"not a qv model file"*) echo "same  embed arm64 refuses a foreign file: $bad" ;;
     *) echo "FAIL  embed arm64 on a foreign file: $bad"; failures=$((failures + 1)) ;; esac
+
+# --- qvrun, the board binary ------------------------------------------------------------------------
+size=$(stat -c %s "$arm_qvrun")
+echo "== qvrun for ARM64: $(file -b "$arm_qvrun" | sed 's/, BuildID\[[^]]*\]//'), $size bytes"
+case "$(file -b "$arm_qvrun")" in *"ARM aarch64"*"statically linked"*) ;; *) echo "FAIL  qvrun is not a static aarch64 executable"; failures=$((failures + 1)) ;; esac
+[ "$size" -le 2097152 ] || { echo "FAIL  qvrun is $size bytes, more than 2 MiB"; failures=$((failures + 1)); }
+x86_qvrun="$root/.build/release/qvrun"
+sentences="$work/sentences.txt"
+printf '%s\n' "A man is playing a guitar on the stage." "The new movie is awesome, I loved every minute of it!" \
+    "Quantization makes transformers small enough for a board." "the quick brown fox jumps over the lazy dog" > "$sentences"
+minilm="$(tools/minilm-dir.sh)"
+for bits in fp32 w2a2 w1a1; do "$root/.build/release/qvc" compile "$minilm" -o "$work/minilm-$bits.qvb" --bits "$bits" >&2; done
+check_qvrun() { # label model [cosine-minimum]: --json on 1 and 2 threads, qemu max and cortex-a72, against x86-64
+    local label="$1" model="$2" minimum="${3:-}" result
+    "$x86_qvrun" "$model" --input "$sentences" --json > "$work/qvrun-x86.jsonl"
+    for cpu in max cortex-a72; do
+        for threads in 1 2; do
+            if ! QEMU_CPU="$cpu" qemu-aarch64-static "$arm_qvrun" "$model" --input "$sentences" --json --threads "$threads" \
+                > "$work/qvrun-arm-$threads.jsonl" 2> "$work/qvrun-arm.err"; then
+                echo "FAIL  qvrun $label ($cpu, $threads threads): $(cat "$work/qvrun-arm.err")"; failures=$((failures + 1)); continue
+            fi
+        done
+        if result="$(python3 tools/arm64/compare_qvrun.py "$work/qvrun-x86.jsonl" "$work/qvrun-arm-1.jsonl" ${minimum:+--cosine "$minimum"})"; then
+            echo "same  qvrun $label arm64 ($cpu) against x86-64: $result"
+        else
+            echo "FAIL  qvrun $label arm64 ($cpu) against x86-64: $result"; failures=$((failures + 1))
+        fi
+        if result="$(python3 tools/arm64/compare_qvrun.py "$work/qvrun-arm-1.jsonl" "$work/qvrun-arm-2.jsonl")"; then
+            echo "same  qvrun $label arm64 ($cpu) 2 threads against 1: $result"
+        else
+            echo "FAIL  qvrun $label arm64 ($cpu) 2 threads against 1: $result"; failures=$((failures + 1))
+        fi
+    done
+}
+for model in "${models[@]}"; do
+    check_qvrun "random BERT $model" "$work/$model.qvb" $([ "$model" = fp32 ] && echo 0.99999)
+done
+check_qvrun "classifier w2a2 (seed)" "$root/Tests/Fuzz/seeds/qvb/classifier-w2a2.qvb"
+for bits in fp32 w2a2 w1a1; do
+    check_qvrun "MiniLM-L6 $bits" "$work/minilm-$bits.qvb" $([ "$bits" = fp32 ] && echo 0.99999)
+done
+# The readable output, latency aside, and the one-line errors with their exit status.
+without_latency() { sed -E 's/  [0-9]+\.[0-9]+ ms$//'; }
+for model in "$work/minilm-w2a2.qvb" "$root/Tests/Fuzz/seeds/qvb/classifier-w2a2.qvb"; do
+    if cmp -s <("$x86_qvrun" "$model" --input "$sentences" | without_latency) \
+              <(qemu-aarch64-static "$arm_qvrun" "$model" --input "$sentences" | without_latency); then
+        echo "same  qvrun readable output ($(basename "$model"))"
+    else
+        echo "FAIL  qvrun readable output differs ($(basename "$model"))"; failures=$((failures + 1))
+    fi
+done
+head -c 5000 "$work/w2a2.qvb" > "$work/truncated.qvb"
+cp "$work/w2a2.qvb" "$work/flipped.qvb"
+printf '\x5a' | dd of="$work/flipped.qvb" bs=1 seek=$(( $(stat -c %s "$work/w2a2.qvb") / 2 )) conv=notrunc status=none
+: > "$work/empty.qvb"
+printf 'a text\n\nanother\n' > "$work/gap.txt"
+same_error() { # arguments…: one line on standard error and the same exit status on both machines
+    local x86_error arm_error
+    x86_error="$("$x86_qvrun" "$@" 2>&1 >/dev/null; echo "exit $?")"
+    arm_error="$(QEMU_CPU=cortex-a72 qemu-aarch64-static "$arm_qvrun" "$@" 2>&1 >/dev/null; echo "exit $?")"
+    if [ "$x86_error" = "$arm_error" ] && [ "$(printf '%s\n' "$x86_error" | wc -l)" -eq 2 ] && [ "${x86_error##*exit }" != 0 ]; then
+        echo "same  qvrun error: $(printf '%s' "$x86_error" | tr '\n' ' ' | sed "s|$work/||g")"
+    else
+        echo "FAIL  qvrun error differs for '$*': x86-64 '$x86_error', arm64 '$arm_error'"; failures=$((failures + 1))
+    fi
+}
+same_error "$work/missing.qvb" --text x
+same_error "$work/truncated.qvb" --text x
+same_error "$work/flipped.qvb" --text x
+same_error "$root/README.md" --text x
+same_error "$work/empty.qvb" --text x
+same_error "$work" --text x
+same_error "$work/w2a2.qvb" --text "  "
+same_error "$work/w2a2.qvb" --input "$work/gap.txt"
+same_error "$work/w2a2.qvb" --text x --threads 0
+same_error "$work/w2a2.qvb" --text x --max-memory 4K
+same_error "$work/w2a2.qvb" --texts x
+isa="$(QEMU_CPU=cortex-a72 QV_ISA=neon qemu-aarch64-static "$arm_qvrun" "$work/w2a2.qvb" --text x 2>&1 || true)"
+case "$isa" in *"QV_ISA=neon is not a kernel path this CPU runs; use one of: scalar, portable"*) echo "same  qvrun QV_ISA=neon refused without DotProd: $isa" ;;
+    *) echo "FAIL  qvrun QV_ISA=neon on cortex-a72: $isa"; failures=$((failures + 1)) ;; esac
+"$x86_qvrun" "$work/w1a1.qvb" --input "$sentences" --json > "$work/qvrun-x86.jsonl"
+for isa in scalar portable neon; do
+    QV_ISA="$isa" qemu-aarch64-static "$arm_qvrun" "$work/w1a1.qvb" --input "$sentences" --json > "$work/qvrun-isa.jsonl" || true
+    if result="$(python3 tools/arm64/compare_qvrun.py "$work/qvrun-x86.jsonl" "$work/qvrun-isa.jsonl")"; then
+        echo "same  qvrun QV_ISA=$isa (random BERT w1a1) against x86-64: $result"
+    else
+        echo "FAIL  qvrun QV_ISA=$isa (random BERT w1a1): $result"; failures=$((failures + 1))
+    fi
+done
 
 count() { # regex objects… → number of matching instructions
     local regex="$1"; shift

@@ -70,7 +70,9 @@ import Testing
         #expect(junk.withUnsafeBytes { qvModelLoadMemory($0.baseAddress, $0.count, &model, &message, message.count) } == Status.file.rawValue)
         #expect(model == nil && Self.text(message).contains("not a qv model file"))
         #expect(qvModelLoadFile("/no/such/model.qvb", &model, &message, message.count) == Status.io.rawValue)
-        #expect(Self.text(message).contains("cannot read '/no/such/model.qvb'"))
+        #expect(Self.text(message) == "cannot open '/no/such/model.qvb': No such file or directory")
+        #expect(qvModelLoadFile(Self.seeds.path, &model, &message, message.count) == Status.io.rawValue)
+        #expect(Self.text(message) == "'\(Self.seeds.path)' is not a regular file")
         let truncated = try Data(contentsOf: Self.seeds.appendingPathComponent("bert-fp32.qvb")).prefix(1000)
         #expect(truncated.withUnsafeBytes { qvModelLoadMemory($0.baseAddress, $0.count, &model, &message, message.count) } == Status.file.rawValue)
         #expect(Self.text(message).contains("truncated"))
@@ -80,6 +82,29 @@ import Testing
         var small = [CChar](repeating: 1, count: 8)
         #expect(qvModelLoadFile("/no/such/file", &model, &small, small.count) == Status.io.rawValue)
         #expect(small[7] == 0 && Self.text(small) == "cannot ")
+    }
+
+    @Test func filesAreMappedAndTellTheirRolesAndLabels() throws {
+        var model: OpaquePointer?
+        var message = [CChar](repeating: 0, count: 256)
+        let path = Self.seeds.appendingPathComponent("classifier-w2a2.qvb").path
+        try #require(qvModelLoadFile(path, &model, &message, message.count) == Status.ok.rawValue, "\(Self.text(message))")
+        defer { qvModelFree(model) }
+        let handle = try #require(model.map { Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() })
+        guard case .mapped = handle.storage else { Issue.record("a file was copied, not mapped"); return }
+        #expect(Int(bitPattern: handle.storage.bytes.baseAddress) % 4096 == 0)
+        let roles = (0..<qvModelOutputCount(model)).map { qvModelOutputRole(model, $0) }
+        #expect(roles.contains(6) && qvModelOutputRole(model, 99) == 0, "\(roles)")
+        let labels = (0..<qvModelLabelCount(model)).map { String(cString: qvModelLabel(model, $0)!) }
+        #expect(labels.count == 3 && qvModelLabel(model, 3) == nil, "\(labels)")
+        let text = try Self.load("bert-w2a2")
+        defer { qvModelFree(text) }
+        #expect(qvModelOutputRole(text, 0) == 5 && qvModelLabelCount(text) == 0)
+        // An empty file is a damaged model, not a crash.
+        let empty = try emptyTemporaryFile()
+        var none: OpaquePointer?
+        #expect(qvModelLoadFile(empty, &none, &message, message.count) == Status.file.rawValue && none == nil)
+        #expect(Self.text(message).hasPrefix("'\(empty)': "), "\(Self.text(message))")
     }
 
     @Test func inputsThatDoNotFitAreInputErrors() throws {
@@ -110,4 +135,13 @@ import Testing
         qvSessionFree(nil)
         qvModelFree(nil)
     }
+}
+
+/// An empty file in a fresh temporary folder.
+private func emptyTemporaryFile() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qv-capi-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent("empty.qvb").path
+    FileManager.default.createFile(atPath: path, contents: Data())
+    return path
 }

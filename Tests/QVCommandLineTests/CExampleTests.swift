@@ -39,7 +39,7 @@ struct CExampleTests {
     @Test func failsWithOneLine() throws {
         let embed = try Self.example.get()
         let missing = try CLI.run(embed, ["/no/such.qvb", "x"])
-        #expect(missing.status == 1 && missing.stderrIsOneLine && missing.stderr.contains("cannot read '/no/such.qvb'"), "\(missing.stderr)")
+        #expect(missing.status == 1 && missing.stderrIsOneLine && missing.stderr.contains("cannot open '/no/such.qvb'"), "\(missing.stderr)")
         let foreign = try CLI.run(embed, [CLI.root.appendingPathComponent("README.md").path, "x"])
         #expect(foreign.status == 1 && foreign.stderrIsOneLine && foreign.stderr.contains("not a qv model file"), "\(foreign.stderr)")
     }

@@ -2,6 +2,7 @@
 #include "qvb_shim.h"
 #include "qvb_generated.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -11,12 +12,13 @@ extern "C" int qvb_verify(const uint8_t *buf, size_t len) {
     // FlatBuffers reads scalars through typed pointers, which is undefined behaviour (and traps
     // on some CPUs) when the buffer itself is misaligned: verify an aligned copy instead. A file
     // mapped or read by qv is always aligned; only a caller's own buffer can be misaligned.
-    std::unique_ptr<uint64_t[]> copy;
+    // malloc, not new: the verifier then needs nothing of libstdc++ (the board binary links none).
+    std::unique_ptr<void, decltype(&std::free)> copy(nullptr, &std::free);
     if (reinterpret_cast<uintptr_t>(buf) % alignof(uint64_t) != 0) {
-        copy.reset(new (std::nothrow) uint64_t[(len + 7) / 8]);
+        copy.reset(std::malloc(len));
         if (!copy) return 0;
         std::memcpy(copy.get(), buf, len);
-        buf = reinterpret_cast<const uint8_t *>(copy.get());
+        buf = static_cast<const uint8_t *>(copy.get());
     }
     if (!qv::fb::ModelBufferHasIdentifier(buf)) return 0;
     flatbuffers::Verifier verifier(buf, len);

@@ -52,6 +52,21 @@ public enum KernelPath: String, Sendable, CaseIterable {
         guard let path = KernelPath(rawValue: name), path.isSupported else { return nil }
         self = path
     }
+
+    /// The path `QV_ISA` asks for (`value`, nil when unset: the best), or the one-line reason
+    /// it cannot run here, listing the paths that can.
+    public static func requested(by value: String?) -> Result<KernelPath, KernelPathRefusal> {
+        guard let value else { return .success(.best) }
+        if let path = KernelPath(supportedName: value) { return .success(path) }
+        let names = supported.map { $0.rawValue }.joined(separator: ", ")
+        return .failure(KernelPathRefusal(message: "QV_ISA=\(value) is not a kernel path this CPU runs; use one of: \(names)"))
+    }
+}
+
+/// Why a requested kernel path cannot run: one line naming what can.
+public struct KernelPathRefusal: Error {
+    /// The line.
+    public let message: String
 }
 
 /// The CPU's vector features, for reports (`qvc bench`): names of the x86 or ARM64 extensions qv uses.

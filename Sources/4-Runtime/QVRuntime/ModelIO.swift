@@ -90,6 +90,13 @@ public struct TextOutput: Sendable {
     /// Classifier logits.
     public var logits: [Float]?
 
+    /// The outputs of a run on `ids`.
+    public init(ids: [Int32], embedding: [Float]?, logits: [Float]?) {
+        self.ids = ids
+        self.embedding = embedding
+        self.logits = logits
+    }
+
     /// Softmax of the logits.
     public var probabilities: [Float]? {
         guard var p = logits, !p.isEmpty else { return nil }

@@ -47,14 +47,7 @@ public func qvModelLoadFile(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutableP
                             _ message: UnsafeMutablePointer<CChar>?, _ messageSize: Int) -> Int32 {
     create(out, message, messageSize) { () throws(APIError) in
         guard let path else { throw APIError(.argument, "the path is NULL") }
-        var size = 0, error: Int32 = 0
-        guard let bytes = qv_host_read_file(path, &size, &error) else {
-            throw APIError(.io, "cannot read '\(String(cString: path))': \(String(cString: qv_host_error_text(error)))")
-        }
-        defer { qv_host_free(bytes) }
-        do throws(APIError) { return try ModelHandle(copying: UnsafeRawBufferPointer(start: bytes, count: size)) } catch {
-            throw APIError(error.status, "'\(String(cString: path))': \(error.message)")
-        }
+        return try ModelHandle(path: String(cString: path))
     }
 }
 
@@ -75,7 +68,22 @@ public func qvModelOutputCount(_ pointer: OpaquePointer?) -> Int { model(pointer
 @_cdecl("qv_model_output_name")
 public func qvModelOutputName(_ pointer: OpaquePointer?, _ index: Int) -> UnsafePointer<CChar>? {
     guard let names = model(pointer)?.outputNames, names.indices.contains(index) else { return nil }
-    return UnsafePointer(names[index])
+    return names[index].address
+}
+
+@_cdecl("qv_model_output_role")
+public func qvModelOutputRole(_ pointer: OpaquePointer?, _ index: Int) -> UInt32 {
+    guard let outputs = model(pointer)?.model.outputs, outputs.indices.contains(index) else { return UInt32(QVB.IORole.tensor.rawValue) }
+    return UInt32(outputs[index].role.rawValue)
+}
+
+@_cdecl("qv_model_label_count")
+public func qvModelLabelCount(_ pointer: OpaquePointer?) -> Int { model(pointer)?.labels.count ?? 0 }
+
+@_cdecl("qv_model_label")
+public func qvModelLabel(_ pointer: OpaquePointer?, _ index: Int) -> UnsafePointer<CChar>? {
+    guard let labels = model(pointer)?.labels, labels.indices.contains(index) else { return nil }
+    return labels[index].address
 }
 
 @_cdecl("qv_session_create")
@@ -100,7 +108,9 @@ public func qvSessionRunText(_ pointer: OpaquePointer?, _ text: UnsafePointer<CC
     return s.record { () throws(APIError) in
         guard let text else { throw APIError(.argument, "the text is NULL") }
         guard let tokenizer = s.model.tokenizer, let port = s.model.model.input(role: .tokenIds) else {
-            throw APIError(.unsupported, "the model takes no text (no tokenizer or no token ids input); give it its inputs directly")
+            // The model's own reason (no tokenizer, or no token ids input).
+            do throws(RuntimeError) { _ = try s.model.model.tokenizer() } catch { throw APIError(.unsupported, error.message) }
+            throw APIError(.unsupported, "the model takes no text")
         }
         let string = String(cString: text)
         guard !string.allSatisfy({ $0.isWhitespace }) else {

@@ -1,51 +1,85 @@
+import CQVHost
 import QVFormat
 import QVRuntime
 import QVText
 
-/// What a `qv_model *` points to: the file's bytes (an aligned copy the model owns), the model,
-/// its tokenizer when it takes text, and its output names as C strings.
+/// What a `qv_model *` points to: the file's bytes (mapped from a path, or an aligned copy of the
+/// caller's memory), the model, its tokenizer when it takes text, and its output names and class
+/// labels as C strings.
 final class ModelHandle {
-    let bytes: UnsafeMutableRawBufferPointer
-    let model: QVModel
-    let tokenizer: WordPieceTokenizer?
-    let outputNames: [UnsafeMutablePointer<CChar>]
+    /// Where the bytes live, and how they are given back.
+    enum Storage {
+        case mapped(UnsafeRawBufferPointer)
+        case copied(UnsafeMutableRawBufferPointer)
 
-    /// Copies `source` to 64-byte aligned memory and loads it.
-    init(copying source: UnsafeRawBufferPointer) throws(APIError) {
-        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(source.count, 1), alignment: 64)
-        if let base = source.baseAddress { bytes.baseAddress!.copyMemory(from: base, byteCount: source.count) }
-        let model: QVModel
-        do throws(APIError) {
-            let file: QVBFile
-            do throws(QVBError) { file = try QVBFile(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<source.count])) } catch {
-                throw APIError(error)
-            }
-            do throws(RuntimeError) { model = try QVModel(file: file) } catch { throw APIError(error) }
-        } catch {
-            bytes.deallocate()
-            throw error
-        }
-        var tokenizer: WordPieceTokenizer?
-        if model.metadata.tokenizer != nil, model.input(role: .tokenIds) != nil {
-            do throws(RuntimeError) { tokenizer = try model.tokenizer() } catch {
-                bytes.deallocate()
-                throw APIError(error)
+        var bytes: UnsafeRawBufferPointer {
+            switch self {
+            case .mapped(let bytes): bytes
+            case .copied(let bytes): UnsafeRawBufferPointer(bytes)
             }
         }
-        self.bytes = bytes
-        self.model = model
-        self.tokenizer = tokenizer
-        outputNames = model.outputs.map { port in
-            let utf8 = Array(port.name.utf8)
-            let name = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count + 1)
-            for (i, byte) in utf8.enumerated() { name[i] = CChar(bitPattern: byte) }
-            name[utf8.count] = 0
-            return name
+
+        func release() {
+            switch self {
+            case .mapped(let bytes): qv_host_unmap_file(bytes.baseAddress, bytes.count)
+            case .copied(let bytes): bytes.deallocate()
+            }
         }
     }
 
-    deinit {
-        for name in outputNames { name.deallocate() }
-        bytes.deallocate()
+    let storage: Storage
+    let model: QVModel
+    let tokenizer: WordPieceTokenizer?
+    let outputNames: [CArray<CChar>]
+    let labels: [CArray<CChar>]
+
+    /// Maps the file at `path` and loads it; errors name the path.
+    convenience init(path: String) throws(APIError) {
+        var address: UnsafeRawPointer?, size = 0
+        var message = [CChar](repeating: 0, count: 4200)
+        guard qv_host_map_file(path, &address, &size, &message, message.count) != 0 else {
+            throw APIError(.io, message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        }
+        do throws(APIError) { try self.init(.mapped(UnsafeRawBufferPointer(start: address, count: size))) } catch {
+            throw APIError(error.status, "'\(path)': \(error.message)")
+        }
+    }
+
+    /// Copies `source` to 64-byte aligned memory and loads it.
+    convenience init(copying source: UnsafeRawBufferPointer) throws(APIError) {
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(source.count, 1), alignment: 64)
+        if let base = source.baseAddress { bytes.baseAddress!.copyMemory(from: base, byteCount: source.count) }
+        try self.init(.copied(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<source.count])))
+    }
+
+    /// Loads the model in `storage`, which it then owns (and releases, also when loading fails).
+    private init(_ storage: Storage) throws(APIError) {
+        let model: QVModel
+        var tokenizer: WordPieceTokenizer?
+        do throws(APIError) {
+            let file: QVBFile
+            do throws(QVBError) { file = try QVBFile(bytes: storage.bytes) } catch { throw APIError(error) }
+            do throws(RuntimeError) {
+                model = try QVModel(file: file)
+                if model.metadata.tokenizer != nil, model.input(role: .tokenIds) != nil { tokenizer = try model.tokenizer() }
+            } catch { throw APIError(error) }
+        } catch {
+            storage.release()
+            throw error
+        }
+        self.storage = storage
+        self.model = model
+        self.tokenizer = tokenizer
+        outputNames = model.outputs.map { CArray(cString: $0.name) }
+        labels = model.labels.map { CArray(cString: $0) }
+    }
+
+    deinit { storage.release() }
+}
+
+extension CArray<CChar> {
+    /// `string` as NUL-terminated UTF-8.
+    convenience init(cString string: String) {
+        self.init(Array(string.utf8).map { CChar(bitPattern: $0) } + [0])
     }
 }

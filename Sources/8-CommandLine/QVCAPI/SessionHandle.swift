@@ -1,8 +1,9 @@
 import CQVHost
+import QVKernels
 import QVRuntime
 
-/// What a `qv_session *` points to: the inference session over its model's arena, the thread
-/// pool it runs on, and what the last run gave (each output's values, the token ids) or why it
+/// What a `qv_session *` points to: the inference session over its model's arena (on the
+/// kernels `QV_ISA` names, or the fastest), the thread pool it runs on, and what the last run gave (each output's values, the token ids) or why it
 /// failed.
 final class SessionHandle {
     let model: ModelHandle
@@ -15,6 +16,11 @@ final class SessionHandle {
 
     init(model: ModelHandle, threads: Int, memoryBudget: Int) throws(APIError) {
         guard threads >= 1, threads <= 256 else { throw APIError(.argument, "threads must be 1 to 256, got \(threads)") }
+        let path: KernelPath
+        switch KernelPath.requested(by: qv_host_environment("QV_ISA").map { String(cString: $0) }) {
+        case .success(let requested): path = requested
+        case .failure(let refusal): throw APIError(.argument, refusal.message)
+        }
         var pool: OpaquePointer?
         var parallel = ParallelFor.serial
         if threads > 1 {
@@ -34,7 +40,7 @@ final class SessionHandle {
             }
         }
         do throws(RuntimeError) {
-            session = try InferenceSession(model: model.model, parallel: parallel, memoryBudget: memoryBudget)
+            session = try InferenceSession(model: model.model, path: path, parallel: parallel, memoryBudget: memoryBudget)
         } catch {
             if let pool { qv_host_pool_free(pool) }
             throw APIError(error)
@@ -62,7 +68,7 @@ final class SessionHandle {
             error = CArray([0])
             return APIError.Status.ok.rawValue
         } catch {
-            self.error = CArray(Array(error.message.utf8).map { CChar(bitPattern: $0) } + [0])
+            self.error = CArray(cString: error.message)
             return error.status.rawValue
         }
     }

@@ -17,9 +17,3 @@ public struct ProgressLine {
     /// Ends an in-place line.
     public func finish() { if isTerminal { writeStandardError("\r\u{1B}[K") } }
 }
-
-/// Writes `text` to standard error unbuffered.
-public func writeStandardError(_ text: String) {
-    var t = text
-    t.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-}

@@ -1,17 +1,26 @@
-/* What the C API's Swift side needs from the host C library, in C so the same code builds for a
- * board with Embedded Swift: reading a file, and a pool of POSIX threads. Not part of qv.h. */
+/* What qv's Swift host code (the C API and qvrun) needs from the C library, in C so the same
+ * Swift builds for a board with Embedded Swift, where no Glibc module exists: mapping files, standard error, the clock, the environment, the memory size, and a pool of POSIX
+ * threads. Not part of qv.h. */
 #ifndef QV_HOST_H
 #define QV_HOST_H
 
 #include <stddef.h>
 
-/** Reads the whole file at `path` into memory from malloc (freed with free), or returns NULL
- *  with `*error` set to errno. */
-void *qv_host_read_file(const char *path, size_t *size, int *error);
-/** Frees memory from qv_host_read_file. */
-void qv_host_free(void *bytes);
-/** The message of errno value `error` (static storage). */
-const char *qv_host_error_text(int error);
+/** Maps the whole regular file at `path` read-only: returns 1 with `*bytes` its page-aligned
+ *  address (NULL for an empty file) and `*size` its length, or 0 with a one-line reason naming
+ *  the path ("cannot open '…': No such file or directory") in `message[0, message_size)`. */
+int qv_host_map_file(const char *path, const void **bytes, size_t *size, char *message, size_t message_size);
+/** Unmaps what qv_host_map_file mapped (nothing for NULL). */
+void qv_host_unmap_file(const void *bytes, size_t size);
+
+/** Writes `text` (NUL-terminated) to standard error, unbuffered. */
+void qv_host_write_error(const char *text);
+/** The value of environment variable `name`, or NULL. */
+const char *qv_host_environment(const char *name);
+/** Bytes of physical memory, or 0 when the system does not say. */
+size_t qv_host_physical_memory(void);
+/** Monotonic time in nanoseconds. */
+long long qv_host_monotonic_nanoseconds(void);
 
 /** A pool of worker threads. */
 typedef struct qv_host_pool qv_host_pool;

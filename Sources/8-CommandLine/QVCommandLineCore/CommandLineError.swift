@@ -1,3 +1,5 @@
+import CQVHost
+
 /// A failure a command reports as one line on standard error before exiting non-zero.
 public struct CommandLineError: Error, CustomStringConvertible {
     /// The line, without the program name.
@@ -17,3 +19,6 @@ public struct CommandLineError: Error, CustomStringConvertible {
     /// The message.
     public var description: String { message }
 }
+
+/// Writes `text` to standard error unbuffered.
+public func writeStandardError(_ text: String) { qv_host_write_error(text) }

@@ -1,4 +1,4 @@
-import QVCommandLine
+import QVCommandLineCore
 import QVRuntime
 
 /// One input's result as a JSON object: ids, and the embedding or logits/probs/label.

@@ -1,11 +1,7 @@
-import Glibc
+import CQVHost
 
 /// Monotonic wall-clock time in milliseconds.
-public func monotonicMilliseconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
-}
+public func monotonicMilliseconds() -> Double { Double(qv_host_monotonic_nanoseconds()) / 1e6 }
 
 /// Latency statistics of repeated runs.
 public struct LatencySummary {

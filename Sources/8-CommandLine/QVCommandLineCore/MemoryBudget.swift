@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CQVHost
 
 extension Arguments {
     /// The memory a session may plan: `--max-memory` (bytes, or a number with K, M or G, binary
@@ -20,7 +18,6 @@ extension Arguments {
 
 /// Bytes of physical memory (4 GiB if the system does not say).
 public func physicalMemory() -> Int {
-    let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
-    guard pages > 0, size > 0 else { return 1 << 32 }
-    return pages.multipliedReportingOverflow(by: size).overflow ? Int.max : pages * size
+    let bytes = qv_host_physical_memory()
+    return bytes == 0 ? 1 << 32 : Int(clamping: bytes)
 }
