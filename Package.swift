@@ -3,7 +3,7 @@
 // Modules in pipeline order, one folder of Sources/ per stage (1-Quant … 8-CommandLine, and the
 // bench-only Sources/Bench); none depends on one later in the list:
 //   QVQuant → QVFormat → QVKernels → QVRuntime → QVText → QVCompiler → QVTrainer → QVCommandLine → qvc
-//   and, on the runtime alone, QVCAPI (include/qv.h) → QVRun (qvrun, a C-API program) → qvrun / the ARM64 board binary
+//   and, on the runtime alone, QVHost → QVCAPI (include/qv.h) → QVRun (qvrun, a C-API program) → qvrun / the ARM64 board binary
 import PackageDescription
 
 /// How release builds of the hot targets optimize: `-Ounchecked` (no overflow or precondition
@@ -56,14 +56,14 @@ func embeddedPackage() -> Package { Package(
         .target(name: "QVFormat", dependencies: ["CQVBShim", "CZstd", "QVQuant"], path: "Sources/2-Format/QVFormat", swiftSettings: coreSwiftSettings),
         .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], path: "Sources/4-Runtime/QVRuntime", swiftSettings: coreSwiftSettings),
         .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], path: "Sources/5-Text/QVText", swiftSettings: coreSwiftSettings),
-        // The C API (include/qv.h); its host C is compiled by the cross C compiler too.
+        // The host layer (its C compiled by the cross C compiler too), the C API on it, and
+        // qvrun on the C API, entered from C (tools/arm64/qvrun.c).
         .systemLibrary(name: "CQVHost", path: "tools/arm64/CQVHost"),
-        .target(name: "QVCAPI", dependencies: ["CQVHost", "QVRuntime", "QVText", "QVFormat"], path: "Sources/8-CommandLine/QVCAPI",
+        .target(name: "QVHost", dependencies: ["CQVHost", "QVRuntime"], path: "Sources/8-CommandLine/QVHost", swiftSettings: coreSwiftSettings),
+        .target(name: "QVCAPI", dependencies: ["QVHost", "QVRuntime", "QVText", "QVFormat"], path: "Sources/8-CommandLine/QVCAPI",
                 swiftSettings: coreSwiftSettings),
-        // qvrun for the board, entered from C (tools/arm64/qvrun.c).
-        .target(name: "QVCommandLineCore", dependencies: ["CQVHost"], path: "Sources/8-CommandLine/QVCommandLineCore", swiftSettings: coreSwiftSettings),
         .systemLibrary(name: "CQV", path: "Sources/8-CommandLine/CQV"),
-        .target(name: "QVRun", dependencies: ["CQV", "QVCAPI", "QVCommandLineCore", "QVRuntime"], path: "Sources/8-CommandLine/QVRun", swiftSettings: coreSwiftSettings),
+        .target(name: "QVRun", dependencies: ["CQV", "QVCAPI", "QVHost", "QVRuntime"], path: "Sources/8-CommandLine/QVRun", swiftSettings: coreSwiftSettings),
         // The digest driver of tools/arm64-check.sh, entered from C (tools/arm64/main.c).
         .target(name: "QVDigests", dependencies: ["QVKernelsMath", "QVKernels", "QVRuntime", "QVText"], path: "tools/arm64/digests",
                 exclude: ["main.swift"], swiftSettings: coreSwiftSettings),
@@ -124,19 +124,20 @@ func hostPackage() -> Package { Package(
         // contract's rounding and gradients), recipes, checkpoints, labelled-text data.
         .target(name: "QVTrainer", dependencies: ["QVQuant", "QVFormat", "QVKernels", "QVKernelsMath", "QVText", "QVCompiler", "COpenBLAS"], path: "Sources/7-Trainer/QVTrainer",
                 swiftSettings: [.unsafeFlags([releaseOptimization, "-wmo"], .when(configuration: .release))]),
-        // The C API (include/qv.h) over the runtime and tokenizer, Embedded-clean like them, and
-        // the host C it and qvrun need (file mapping, standard error, a POSIX thread pool); built as libqv.a.
+        // The host layer that also builds for boards: the host C (file mapping, standard error,
+        // clock, memory size, the thread pool) and, over it, arguments, one-line errors, JSON,
+        // mapped files, text input and the pool as the runtime's parallel-for.
         .target(name: "CQVHost", path: "Sources/8-CommandLine/CQVHost", linkerSettings: [.linkedLibrary("pthread")]),
-        .target(name: "QVCAPI", dependencies: ["CQVHost", "QVRuntime", "QVText", "QVFormat"], path: "Sources/8-CommandLine/QVCAPI",
+        .target(name: "QVHost", dependencies: ["CQVHost", "QVRuntime"], path: "Sources/8-CommandLine/QVHost", swiftSettings: coreSwiftSettings),
+        // The C API (include/qv.h) over the runtime and tokenizer, Embedded-clean like them; built as libqv.a.
+        .target(name: "QVCAPI", dependencies: ["QVHost", "QVRuntime", "QVText", "QVFormat"], path: "Sources/8-CommandLine/QVCAPI",
                 swiftSettings: coreSwiftSettings),
-        // The command-line pieces that also build for a board (arguments, one-line errors, JSON,
-        // mapped files, text input) over the host C, and the host-only rest on top of them.
-        .target(name: "QVCommandLineCore", dependencies: ["CQVHost"], path: "Sources/8-CommandLine/QVCommandLineCore", swiftSettings: coreSwiftSettings),
-        .target(name: "QVCommandLine", dependencies: ["QVCommandLineCore", "QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/8-CommandLine/QVCommandLine"),
+        // The host-only rest: atomic files, progress, loaded models, kernel choice.
+        .target(name: "QVCommandLine", dependencies: ["QVHost", "QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/8-CommandLine/QVCommandLine"),
         // qvrun's command, written on the C API (include/qv.h as the module CQV): the x86-64
         // executable and the ARM64 board binary (tools/build-arm64.sh) are both this.
         .systemLibrary(name: "CQV", path: "Sources/8-CommandLine/CQV"),
-        .target(name: "QVRun", dependencies: ["CQV", "QVCAPI", "QVCommandLineCore", "QVRuntime"], path: "Sources/8-CommandLine/QVRun", swiftSettings: coreSwiftSettings),
+        .target(name: "QVRun", dependencies: ["CQV", "QVCAPI", "QVHost", "QVRuntime"], path: "Sources/8-CommandLine/QVRun", swiftSettings: coreSwiftSettings),
         .executableTarget(name: "qvc", dependencies: ["QVCompiler", "QVTrainer", "QVText", "QVCommandLine", "COpenBLAS", "CQVBenchCeilings", "QVBenchCeilings"], path: "Sources/8-CommandLine/qvc"),
         .executableTarget(name: "qvrun", dependencies: ["QVRun"], path: "Sources/8-CommandLine/qvrun"),
         // Fuzzing (tools/fuzz.sh, Tests/): structure-aware .qvb mutation and the harnesses, and

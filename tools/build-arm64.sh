@@ -45,8 +45,9 @@ for source in Sources/2-Format/CQVBShim/*.cpp; do
     aarch64-linux-gnu-g++ -std=c++17 "${c_flags[@]}" -fno-exceptions -fno-rtti -ISources/2-Format/CQVBShim/include \
         -ISources/2-Format/CQVBShim/generated -c "$source" -o "$out/obj/$(basename "$source").o"
 done
-aarch64-linux-gnu-gcc -std=c11 "${c_flags[@]}" -ISources/8-CommandLine/CQVHost/include \
-    -c Sources/8-CommandLine/CQVHost/host.c -o "$out/obj/host.o"
+for source in Sources/8-CommandLine/CQVHost/*.c; do
+    aarch64-linux-gnu-gcc -std=c11 "${c_flags[@]}" -ISources/8-CommandLine/CQVHost/include -c "$source" -o "$out/obj/host-$(basename "$source").o"
+done
 aarch64-linux-gnu-gcc -std=c11 "${c_flags[@]}" -c tools/arm64/qvrun.c -o "$out/obj/qvrun-main.o"
 
 # libqv.a: the runtime core, the C API, the verifier, the host C, zstd and the Unicode tables
@@ -58,12 +59,12 @@ rm -rf "$out/bundled" && mkdir -p "$out/bundled/zstd" "$out/bundled/unicode"
 (cd "$out/bundled/zstd" && ar x "$zstd_library")
 (cd "$out/bundled/unicode" && ar x "$unicode_tables")
 rm -f "$out/libqv.a"
-aarch64-linux-gnu-ar rcs "$out/libqv.a" "${library_objects[@]}" "$out/obj/crc32c.cpp.o" "$out/obj/verify.cpp.o" "$out/obj/host.o" \
+aarch64-linux-gnu-ar rcs "$out/libqv.a" "${library_objects[@]}" "$out/obj/crc32c.cpp.o" "$out/obj/verify.cpp.o" "$out/obj"/host-*.o \
     "$out/bundled/zstd"/*.o "$out/bundled/unicode"/*.o
 
 # qvrun: its entry, its command and the command-line core, on libqv.a.
 aarch64-linux-gnu-gcc -static -fuse-ld=lld -B"$swift_bin" -Wl,--gc-sections -s "$out/obj/qvrun-main.o" \
-    "$swift_objects"/QVRun.build/*.o "$swift_objects"/QVCommandLineCore.build/*.o "$out/libqv.a" -lpthread -lm -o "$out/qvrun"
+    "$swift_objects"/QVRun.build/*.o "$swift_objects"/QVHost.build/*.o "$out/libqv.a" -lpthread -lm -o "$out/qvrun"
 echo "build-arm64: $(file -b "$out/qvrun" | sed "s/, BuildID\[[^]]*\]=[0-9a-f]*//") — $(stat -c %s "$out/qvrun") bytes" >&2
 echo "build-arm64: made $out/qvrun and $out/libqv.a" >&2
 
@@ -73,8 +74,8 @@ if [ "${1:-}" = --sizes ]; then
     # "VMA LMA SIZE ALIGN NAME" and an input section "VMA LMA SIZE ALIGN FILE:(SECTION)", sizes in
     # hex; only sections loaded into memory and stored in the file count (not .bss, not symbols).
     aarch64-linux-gnu-gcc -static -fuse-ld=lld -B"$swift_bin" -Wl,--gc-sections "$out/obj/qvrun-main.o" \
-        "$swift_objects"/QVRun.build/*.o "$swift_objects"/QVCommandLineCore.build/*.o "${library_objects[@]}" \
-        "$out/obj/crc32c.cpp.o" "$out/obj/verify.cpp.o" "$out/obj/host.o" "$out/bundled/zstd"/*.o "$out/bundled/unicode"/*.o \
+        "$swift_objects"/QVRun.build/*.o "$swift_objects"/QVHost.build/*.o "${library_objects[@]}" \
+        "$out/obj/crc32c.cpp.o" "$out/obj/verify.cpp.o" "$out/obj"/host-*.o "$out/bundled/zstd"/*.o "$out/bundled/unicode"/*.o \
         -lpthread -lm -Wl,-Map,"$out/qvrun.map" -o "$out/qvrun-symbols"
     awk 'function hex(s,   n, i) { n = 0; for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1; return n }
         NF == 5 && $5 !~ /:\(/ && $5 ~ /^\./ { loaded = hex($1) != 0 && $5 !~ /^\.t?bss/; next }
@@ -84,7 +85,7 @@ if [ "${1:-}" = --sizes ]; then
             else if (file ~ /bundled\/zstd/) group = "zstd (decompression)"
             else if (file ~ /bundled\/unicode/) group = "Swift Unicode tables (for the tokenizer)"
             else if (file ~ /\.cpp\.o/) group = "FlatBuffers verifier, CRC-32C (C++)"
-            else if (file ~ /host\.o|qvrun-main\.o/) group = "host C (CQVHost, entry)"
+            else if (file ~ /host-.*\.o|qvrun-main\.o/) group = "host C (CQVHost, entry)"
             else if (match(file, /[A-Za-z0-9]+\.build/)) group = "module " substr(file, RSTART, RLENGTH - 6)
             else group = "linker (" file ")"
             bytes[group] += hex($3); total += hex($3)

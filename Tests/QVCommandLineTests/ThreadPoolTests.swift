@@ -3,8 +3,9 @@ import Synchronization
 import Testing
 import QVCommandLine
 
-/// The persistent pool runs every task of every job exactly once, across many jobs in a row
-/// (the way a session uses it), and `--threads` changes no output bit.
+/// The persistent pool (CQVHost's, as qvc, qvrun and the C API use it) runs every task of every
+/// job exactly once, across many jobs in a row (the way a session uses it), and `--threads`
+/// changes no output bit.
 @Suite struct ThreadPoolTests {
     @Test(arguments: [1, 2, 3])
     func everyTaskOfEveryJobRunsOnce(_ threads: Int) throws {
@@ -19,6 +20,18 @@ import QVCommandLine
             #expect(wrong.isEmpty, "job \(job) with \(tasks) tasks: tasks \(wrong) ran \(wrong.map { counts[$0] }) times")
             if !wrong.isEmpty { break }
         }
+    }
+
+    /// A run of more tasks than one job holds (0xFFFF) is split into jobs, each task run once.
+    @Test func runsLargerThanOneJobRunEveryTaskOnce() throws {
+        let pool = try ThreadPool(threads: 2)
+        let tasks = 3 * 0xFFFF + 5
+        let counts = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: tasks)
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0)
+        pool.run(tasks) { counts[$0] &+= 1 }
+        let wrong = (0..<tasks).filter { counts[$0] != 1 }
+        #expect(wrong.isEmpty, "\(wrong.count) tasks ran other than once, first \(wrong.prefix(3))")
     }
 
     @Test func sleepingWorkersWakeAndRunTasksConcurrently() throws {

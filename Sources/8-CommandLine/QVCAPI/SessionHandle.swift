@@ -1,14 +1,15 @@
 import CQVHost
+import QVHost
 import QVKernels
 import QVRuntime
 
 /// What a `qv_session *` points to: the inference session over its model's arena (on the
-/// kernels `QV_ISA` names, or the fastest), the thread pool it runs on, and what the last run gave (each output's values, the token ids) or why it
-/// failed.
+/// kernels `QV_ISA` names, or the fastest), the thread pool it runs on, and what the last run
+/// gave (each output's values, the token ids) or why it failed.
 final class SessionHandle {
     let model: ModelHandle
     let session: InferenceSession
-    let pool: OpaquePointer?
+    let pool: ThreadPool
     /// Each output of the last run (nil for packed codes, which the C API does not return).
     var outputs: [CArray<Float>?] = []
     var ids = CArray<Int32>([])
@@ -21,35 +22,16 @@ final class SessionHandle {
         case .success(let requested): path = requested
         case .failure(let refusal): throw APIError(.argument, refusal.message)
         }
-        var pool: OpaquePointer?
-        var parallel = ParallelFor.serial
-        if threads > 1 {
-            guard let created = qv_host_pool_create(Int32(threads)) else {
-                throw APIError(.memory, "cannot start \(threads) threads")
-            }
-            pool = created
-            parallel = ParallelFor(workers: threads) { tasks, body in
-                withoutActuallyEscaping(body) { body in
-                    var task = body
-                    withUnsafeMutablePointer(to: &task) { context in
-                        qv_host_pool_run(created, tasks, { context, t in
-                            context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(t)
-                        }, context)
-                    }
-                }
-            }
-        }
+        let pool: ThreadPool
+        do throws(CommandLineError) { pool = try ThreadPool(threads: threads) } catch { throw APIError(.memory, error.message) }
         do throws(RuntimeError) {
-            session = try InferenceSession(model: model.model, path: path, parallel: parallel, memoryBudget: memoryBudget)
+            session = try InferenceSession(model: model.model, path: path, parallel: pool.parallelFor, memoryBudget: memoryBudget)
         } catch {
-            if let pool { qv_host_pool_free(pool) }
             throw APIError(error)
         }
         self.model = model
         self.pool = pool
     }
-
-    deinit { if let pool { qv_host_pool_free(pool) } }
 
     /// Runs `inputs`, keeping each output's values; on failure keeps no outputs.
     func run(_ inputs: [ModelInput], ids: [Int32]) throws(APIError) {

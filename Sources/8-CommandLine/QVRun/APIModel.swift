@@ -1,5 +1,5 @@
 import CQV
-import QVCommandLineCore
+import QVHost
 import QVRuntime
 
 /// A model loaded through the C API (include/qv.h), freed with its last reference.

@@ -1,4 +1,4 @@
-import QVCommandLineCore
+import QVHost
 import QVRuntime
 
 /// One input's result as a JSON object: ids, and the embedding or logits/probs/label.

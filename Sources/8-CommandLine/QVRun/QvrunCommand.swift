@@ -1,5 +1,5 @@
 import CQV
-import QVCommandLineCore
+import QVHost
 import QVRuntime
 
 /// What `qvrun --help` prints.
