@@ -76,9 +76,17 @@ public struct ModuleFormats: Equatable, Sendable {
 extension Recipe {
     /// Applies `--recipe` changes, comma-separated: `lsq` (plain LSQ: no distillation, no
     /// BinReg, per-tensor steps), `no-split-qkv`, `no-binreg`, `no-kd`, `hidden-kd` (add
-    /// hidden-state distillation), `per-tensor`, `per-channel`.
+    /// hidden-state distillation), `per-tensor`, `per-channel`, `dropout=P` (dropout probability
+    /// P in [0, 1); quantized recipes train without dropout unless told).
     public mutating func apply(_ changes: String) throws(TrainerError) {
         for change in changes.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if change.hasPrefix("dropout=") {
+                guard let p = Float(change.dropFirst("dropout=".count)), p >= 0, p < 1 else {
+                    throw TrainerError("--recipe: '\(change)' needs a probability from 0 up to (not including) 1, such as dropout=0.1")
+                }
+                dropout = p
+                continue
+            }
             switch change {
             case "lsq": perChannelWeights = false; distillLogits = 0; distillHidden = 0; binReg = 0
             case "no-split-qkv": splitQKV = false
@@ -88,7 +96,7 @@ extension Recipe {
             case "per-tensor": perChannelWeights = false
             case "per-channel": perChannelWeights = true
             default:
-                throw TrainerError("--recipe: unknown change '\(change)'; use lsq, no-split-qkv, no-binreg, no-kd, hidden-kd, per-tensor, per-channel")
+                throw TrainerError("--recipe: unknown change '\(change)'; use lsq, no-split-qkv, no-binreg, no-kd, hidden-kd, per-tensor, per-channel, dropout=P")
             }
         }
     }
