@@ -7,9 +7,10 @@
 #     tools/arm64/main.c) and the C example (examples/c/embed.c) against that libqv.a.
 #  2. Builds the same driver natively (`qv-digests`) and `qvc`, makes a tiny random BERT
 #     (tools/make_random_bert.py) and compiles it at fp32, w8a8, w2a2, w1a1 and w2a2 + zstd.
-#  3. Runs the kernel digests (integer GEMMs of every format pair, epilogue, quantize-pack at
-#     every format, softmax, GELU, LayerNorm, FP32 GEMM) and the whole-model digests (token ids,
-#     embedding bits) on every ARM64 path under qemu-aarch64-static and on every x86-64 path, and
+#  3. Runs the kernel digests (integer GEMMs of every format pair, with extreme codes over a long
+#     K too, epilogue, quantize-pack at every format, softmax, GELU, LayerNorm, FP32 GEMM) and the
+#     whole-model digests (token ids, embedding bits) on every ARM64 path under qemu-aarch64-static
+#     (CPU `max`, with DotProd, and `cortex-a72`, without) and on every x86-64 path, and
 #     fails unless each equals x86-64 `portable`. Only paths whose FP32 GEMM fuses multiply-add
 #     (x86 avx2/avx512, ARM64 portable/neon)
 #     may differ, and only in FP32 GEMM results (fused multiply-add rounding): those are shown, not failed.
@@ -67,10 +68,12 @@ x86_paths=(scalar portable)
 grep -qw avx2 /proc/cpuinfo && x86_paths+=(avx2)
 grep -qw avx512f /proc/cpuinfo && x86_paths+=(avx512)
 arm_paths=(scalar portable neon)
-run() { # machine path [model] → digest file
+# qemu's CPUs: `max` has DotProd (neon: sdot/udot tiles), `cortex-a72` has not (neon: mla tiles).
+arm_cpus=(max cortex-a72)
+run() { # machine path [model] → digest file; machine is x86-64 or arm64-CPU
     local machine="$1" path="$2" model="${3:-kernels}" out="$work/$1-$2-${3:-kernels}.txt"
-    if [ "$machine" = arm64 ]; then
-        qemu-aarch64-static "$arm_binary" "$path" ${3:+"$work/$3.qvb"} > "$out"
+    if [ "${machine%%-*}" = arm64 ]; then
+        QEMU_CPU="${machine#arm64-}" qemu-aarch64-static "$arm_binary" "$path" ${3:+"$work/$3.qvb"} > "$out"
     else
         "$x86_binary" "$path" ${3:+"$work/$3.qvb"} > "$out"
     fi
@@ -102,8 +105,10 @@ for path in "${x86_paths[@]}"; do
     compare "x86-64 $path" "$reference" "$(run x86-64 "$path")" $(case "$path" in avx2|avx512) echo kernels;; esac)
 done
 # ARM64's portable FP32 GEMM fuses multiply-add (fmla): FP32 GEMM lines may differ, as on avx2/avx512.
-for path in "${arm_paths[@]}"; do
-    compare "arm64 $path (qemu)" "$reference" "$(run arm64 "$path")" $(case "$path" in portable|neon) echo kernels;; esac)
+for cpu in "${arm_cpus[@]}"; do
+    for path in "${arm_paths[@]}"; do
+        compare "arm64 $path (qemu $cpu)" "$reference" "$(run "arm64-$cpu" "$path")" $(case "$path" in portable|neon) echo kernels;; esac)
+    done
 done
 echo "== whole-model digests: random BERT (2 layers, hidden 64), InferenceSession on one sentence"
 for model in "${models[@]}"; do
@@ -115,10 +120,12 @@ for model in "${models[@]}"; do
         case "$path" in avx2|avx512) [ "$model" = fp32 ] && lenient=model;; esac
         compare "$model x86-64 $path" "$reference" "$(run x86-64 "$path" "$model")" $lenient
     done
-    for path in "${arm_paths[@]}"; do
-        lenient=""
-        case "$path" in portable|neon) [ "$model" = fp32 ] && lenient=model;; esac
-        compare "$model arm64 $path (qemu)" "$reference" "$(run arm64 "$path" "$model")" $lenient
+    for cpu in "${arm_cpus[@]}"; do
+        for path in "${arm_paths[@]}"; do
+            lenient=""
+            case "$path" in portable|neon) [ "$model" = fp32 ] && lenient=model;; esac
+            compare "$model arm64 $path (qemu $cpu)" "$reference" "$(run "arm64-$cpu" "$path" "$model")" $lenient
+        done
     done
 done
 
@@ -220,17 +227,19 @@ same_error "$work/w2a2.qvb" --input "$work/gap.txt"
 same_error "$work/w2a2.qvb" --text x --threads 0
 same_error "$work/w2a2.qvb" --text x --max-memory 4K
 same_error "$work/w2a2.qvb" --texts x
-isa="$(QEMU_CPU=cortex-a72 QV_ISA=neon qemu-aarch64-static "$arm_qvrun" "$work/w2a2.qvb" --text x 2>&1 || true)"
-case "$isa" in *"QV_ISA=neon is not a kernel path this CPU runs; use one of: scalar, portable"*) echo "same  qvrun QV_ISA=neon refused without DotProd: $isa" ;;
-    *) echo "FAIL  qvrun QV_ISA=neon on cortex-a72: $isa"; failures=$((failures + 1)) ;; esac
+isa="$(QEMU_CPU=cortex-a72 QV_ISA=avx2 qemu-aarch64-static "$arm_qvrun" "$work/w2a2.qvb" --text x 2>&1 || true)"
+case "$isa" in *"QV_ISA=avx2 is not a kernel path this CPU runs; use one of: scalar, portable, neon"*) echo "same  qvrun QV_ISA=avx2 refused on ARM64: $isa" ;;
+    *) echo "FAIL  qvrun QV_ISA=avx2 on cortex-a72: $isa"; failures=$((failures + 1)) ;; esac
 "$x86_qvrun" "$work/w1a1.qvb" --input "$sentences" --json > "$work/qvrun-x86.jsonl"
-for isa in scalar portable neon; do
-    QV_ISA="$isa" qemu-aarch64-static "$arm_qvrun" "$work/w1a1.qvb" --input "$sentences" --json > "$work/qvrun-isa.jsonl" || true
-    if result="$(python3 tools/arm64/compare_qvrun.py "$work/qvrun-x86.jsonl" "$work/qvrun-isa.jsonl")"; then
-        echo "same  qvrun QV_ISA=$isa (random BERT w1a1) against x86-64: $result"
-    else
-        echo "FAIL  qvrun QV_ISA=$isa (random BERT w1a1): $result"; failures=$((failures + 1))
-    fi
+for cpu in "${arm_cpus[@]}"; do
+    for isa in scalar portable neon; do
+        QEMU_CPU="$cpu" QV_ISA="$isa" qemu-aarch64-static "$arm_qvrun" "$work/w1a1.qvb" --input "$sentences" --json > "$work/qvrun-isa.jsonl" || true
+        if result="$(python3 tools/arm64/compare_qvrun.py "$work/qvrun-x86.jsonl" "$work/qvrun-isa.jsonl")"; then
+            echo "same  qvrun QV_ISA=$isa ($cpu, random BERT w1a1) against x86-64: $result"
+        else
+            echo "FAIL  qvrun QV_ISA=$isa ($cpu, random BERT w1a1): $result"; failures=$((failures + 1))
+        fi
+    done
 done
 
 count() { # regex objects… → number of matching instructions
@@ -242,9 +251,10 @@ neon_objects=("$objects"/CQVKernelsARM.build/*.o)
 cnt=$(count 'cnt' "${kernel_objects[@]}")
 sdot=$(count 'sdot' "${neon_objects[@]}")
 udot=$(count 'udot' "${neon_objects[@]}")
-echo "== NEON instructions: cnt $cnt (QVKernels), sdot $sdot, udot $udot (CQVKernelsARM)"
+mla=$(count 'mla' "${neon_objects[@]}")
+echo "== NEON instructions: cnt $cnt (QVKernels), sdot $sdot, udot $udot, mla $mla (CQVKernelsARM)"
 [ "$cnt" -gt 0 ] || { echo "FAIL  no NEON cnt in QVKernels: the binary popcount did not vectorise"; failures=$((failures + 1)); }
-[ "$sdot" -gt 0 ] && [ "$udot" -gt 0 ] || { echo "FAIL  no sdot/udot in CQVKernelsARM"; failures=$((failures + 1)); }
+[ "$sdot" -gt 0 ] && [ "$udot" -gt 0 ] && [ "$mla" -gt 0 ] || { echo "FAIL  no sdot/udot/mla in CQVKernelsARM"; failures=$((failures + 1)); }
 
 if [ "$failures" -gt 0 ]; then echo "arm64-check: $failures check(s) failed"; exit 1; fi
 echo "arm64-check: ARM64 (Embedded Swift, qemu) matches x86-64 bit for bit"

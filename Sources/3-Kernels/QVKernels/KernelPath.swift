@@ -20,7 +20,8 @@ public enum KernelPath: String, Sendable, CaseIterable {
     case avx2
     /// x86-64 AVX-512 F/BW/VL/DQ, with VPOPCNTDQ and VNNI where the CPU has them.
     case avx512
-    /// ARM64 NEON with the DotProd extension (`sdot`/`udot` for 2-/8-bit GEMMs).
+    /// ARM64 NEON: 2-bit × 2-bit GEMMs on `mla` in 8-bit lanes (ARMv8.0, every ARM64 core), and
+    /// where the CPU has the DotProd extension, 2-/8-bit GEMMs on `sdot`/`udot` instead.
     case neon
 
     /// Whether this CPU (and OS) can run the path.
@@ -33,7 +34,7 @@ public enum KernelPath: String, Sendable, CaseIterable {
         case .neon: return false
         #elseif arch(arm64)
         case .avx2, .avx512: return false
-        case .neon: return qv_arm_features() & UInt32(QV_ARM_DOTPROD) != 0
+        case .neon: return true
         #else
         case .avx2, .avx512, .neon: return false
         #endif

@@ -31,6 +31,21 @@ public func kernelDigestLines(path: KernelPath) -> [String] {
             lines.append("integerGemm \(aFormat)x\(wFormat) \(shape.m)x\(shape.n)x\(shape.k) \(digest)")
         }
     }
+    // Extreme codes over a long K: every field at the largest-magnitude code (products of
+    // largest magnitude, same sign all along), where a kernel that sums in narrow lanes (ARMv8.0
+    // `mla` on 8-bit lanes) overflows unless it widens in time.
+    let extremes: [(QuantFormat, UInt8, QuantFormat, UInt8)] = [
+        (.unsigned2, 0xFF, .signed2, 0x00), (.signed2, 0x00, .signed2, 0x00), (.unsigned8, 0xFF, .signed8, 0x80), (.signed8, 0x80, .signed8, 0x80),
+    ]
+    for (aFormat, aByte, wFormat, wByte) in extremes {
+        let (m, n, k) = (6, 9, 2003)
+        let a = RandomCodes(rows: m, columns: k, format: aFormat, every: aByte), w = RandomCodes(rows: n, columns: k, format: wFormat, every: wByte)
+        defer { a.deallocate(); w.deallocate() }
+        let output = FloatBuffer(count: m * n)
+        defer { output.deallocate() }
+        let digest = integerGemmDigest(a, w, epilogue: Epilogue(), output: output, columns: n, path: path)
+        lines.append("integerGemm extreme \(aFormat)x\(wFormat) \(m)x\(n)x\(k) \(digest) (\(output.pointer[0]))")
+    }
     lines.append(epilogueLine(path: path, random: &random))
 
     lines += codesGemmLines(path: path, random: &random)
@@ -179,6 +194,15 @@ struct RandomCodes {
         for index in 0..<rows * stride {
             base.storeBytes(of: UInt8(truncatingIfNeeded: random.next() >> 56), toByteOffset: index, as: UInt8.self)
         }
+        mutable = MutablePackedMatrix(base: base, rows: rows, columns: columns, rowStride: stride, format: format)
+        mutable.writePadding()
+    }
+
+    /// Rows whose every byte is `byte` (so every field holds the same code), canonical padding.
+    init(rows: Int, columns: Int, format: QuantFormat, every byte: UInt8) {
+        let stride = packedRowStride(columns: columns, format: format)
+        let base = UnsafeMutableRawPointer.allocate(byteCount: max(1, rows * stride), alignment: 64)
+        base.initializeMemory(as: UInt8.self, repeating: byte, count: max(1, rows * stride))
         mutable = MutablePackedMatrix(base: base, rows: rows, columns: columns, rowStride: stride, format: format)
         mutable.writePadding()
     }

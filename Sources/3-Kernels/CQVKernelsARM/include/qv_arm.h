@@ -1,6 +1,6 @@
 #ifndef QV_ARM_H
 #define QV_ARM_H
-/* ARM64 CPU features and NEON dot-product kernels for the `.neon` kernel path.
+/* ARM64 CPU features and NEON integer GEMM tiles for the `.neon` kernel path.
    On other architectures the feature query reports nothing and the kernels must not be called. */
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +25,17 @@ void qv_neon_dot_s8(const int8_t *a, ptrdiff_t a_stride, ptrdiff_t rows,
                     int32_t *acc, ptrdiff_t acc_stride);
 void qv_neon_dot_u8(const uint8_t *a, ptrdiff_t a_stride, ptrdiff_t rows,
                     const uint8_t *w, ptrdiff_t w_stride, ptrdiff_t columns, ptrdiff_t blocks,
+                    int32_t *acc, ptrdiff_t acc_stride);
+
+/* Steps (16 bytes each) that qv_neon_mla_s2 sums in 8-bit lanes before widening them: with
+   |code| ≤ 3 on both sides, 14 · 9 = 126 fits in int8. */
+#define QV_NARROW_RUN 14
+
+/* The same sums for codes of magnitude at most 3 (2-bit: u2 0…3, s2 −2…1), as signed bytes, with
+   ARMv8.0 NEON only (`mla` on 8-bit lanes, widened every QV_NARROW_RUN steps). Exact: equal to
+   the wrapping int32 sums for any K. */
+void qv_neon_mla_s2(const int8_t *a, ptrdiff_t a_stride, ptrdiff_t rows,
+                    const int8_t *w, ptrdiff_t w_stride, ptrdiff_t columns, ptrdiff_t blocks,
                     int32_t *acc, ptrdiff_t acc_stride);
 
 #ifdef __cplusplus

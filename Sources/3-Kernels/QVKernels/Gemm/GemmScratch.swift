@@ -19,7 +19,7 @@ public struct IntegerGemmScratch: Sendable, Equatable {
             preparedBytes = 0; multiplyBytes = 0
             return
         }
-        let kernel = IntegerGemmKernel(path: path, operands: operands)
+        let kernel = IntegerGemmKernel(path: path, operands: operands, activations, weights)
         let shape = GemmShape(rows: max(0, rows), columns: max(0, columns), depth: max(0, depth))
         preparedBytes = kernel.preparedParts(shape).total
         multiplyBytes = kernel.multiplyParts(shape, endsInCodes: endsInCodes).total

@@ -12,13 +12,13 @@ enum IntegerGemmKernel {
     case x86(MultiBitX86Kernel)
     #endif
     #if arch(arm64)
-    /// NEON `sdot`/`udot` on widened bytes.
-    case neonDot
+    /// NEON tiles on widened bytes.
+    case neon(NeonTile)
     #endif
 
-    /// The kernel of `path` for `operands`: the best this CPU runs within the path's ISA, the
-    /// portable one where the CPU lacks it.
-    init(path: KernelPath, operands: IntegerProduct) {
+    /// The kernel of `path` for `operands` of formats `a` × `w`: the best this CPU runs within
+    /// the path's ISA, the portable one where the CPU lacks it.
+    init(path: KernelPath, operands: IntegerProduct, _ a: QuantFormat, _ w: QuantFormat) {
         switch (path, operands) {
         case (.scalar, _): self = .scalar
         case (_, .binaryXor), (_, .unsignedBitAnd): self = .binary(BinaryCountKernel(path: path))
@@ -30,7 +30,7 @@ enum IntegerGemmKernel {
             self = .portableMultiBit
         case (.neon, .multiBit):
             #if arch(arm64)
-            if KernelPath.neon.isSupported { self = .neonDot; return }
+            if let tile = NeonTile(a, w) { self = .neon(tile); return }
             #endif
             self = .portableMultiBit
         }
@@ -46,7 +46,7 @@ enum IntegerGemmKernel {
         case .x86: return X86PreparedActivations.parts(shape)
         #endif
         #if arch(arm64)
-        case .neonDot: return neonPreparedParts(shape)
+        case .neon: return neonPreparedParts(shape)
         #endif
         }
     }
@@ -64,7 +64,7 @@ enum IntegerGemmKernel {
         case .x86(let kernel): return kernel.multiplyParts(shape)
         #endif
         #if arch(arm64)
-        case .neonDot: return neonMultiplyParts(shape)
+        case .neon: return neonMultiplyParts(shape)
         #endif
         }
     }
@@ -80,9 +80,9 @@ enum IntegerGemmKernel {
         case .x86: X86PreparedActivations(shape, at: scratch).fill(from: a, weights: weights)
         #endif
         #if arch(arm64)
-        case .neonDot:
+        case .neon(let tile):
             neonActivations(shape, at: scratch).fill(from: a, firstRow: 0, rows: a.rows,
-                                                     unsignedDot: neonUnsignedDot(a.format, weights))
+                                                     unsignedDot: tile.unsignedDot(a.format, weights))
         #endif
         }
     }
@@ -113,8 +113,8 @@ enum IntegerGemmKernel {
                          scratch: scratch, into: destination)
         #endif
         #if arch(arm64)
-        case .neonDot:
-            multiBitGemmDot(neonActivations(shape, at: prepared), a, w, scratch: scratch, into: destination)
+        case .neon(let tile):
+            multiBitGemmNEON(neonActivations(shape, at: prepared), a, w, tile: tile, scratch: scratch, into: destination)
         #endif
         }
     }

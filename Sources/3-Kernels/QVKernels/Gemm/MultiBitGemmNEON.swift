@@ -1,20 +1,44 @@
 /// The `.neon` path of the 2-/8-bit integer GEMM on ARM64: codes are widened once into byte rows
 /// (activations whole, once per product; weights a block of rows at a time per call) and
-/// multiplied by the C target's NEON `sdot`/`udot` tiles. Unsigned × unsigned codes use `udot`; every other pair uses `sdot`, with
-/// u8 codes centred to u − 128 and the difference added back (Σ u·s = Σ (u − 128)·s + 128·Σ s).
-/// Everything wraps mod 2^32 like the scalar reference, so accumulators are bit-identical to it.
+/// multiplied by one of the C target's NEON tiles (`NeonTile`). With DotProd, unsigned × unsigned
+/// codes use `udot` and every other pair `sdot`, with u8 codes centred to u − 128 and the
+/// difference added back (Σ u·s = Σ (u − 128)·s + 128·Σ s); without it, 2-bit pairs use `mla` on
+/// 8-bit lanes (ARMv8.0) and 8-bit pairs the portable kernel. Everything wraps mod 2^32 like the
+/// scalar reference, so accumulators are bit-identical to it.
 #if arch(arm64)
 import CQVKernelsARM
+import QVQuant
+
+/// Which NEON tile multiplies the widened bytes.
+enum NeonTile {
+    /// `sdot`/`udot` (DotProd): any 2-/8-bit pair.
+    case dot
+    /// `mla` on 8-bit lanes, widened every `QV_NARROW_RUN` steps (ARMv8.0): codes of magnitude ≤ 3.
+    case narrow
+
+    /// The tile for `a` × `w` codes on this CPU, nil where the portable kernel is the better one
+    /// (8-bit codes without DotProd).
+    init?(_ a: QuantFormat, _ w: QuantFormat) {
+        if qv_arm_features() & UInt32(QV_ARM_DOTPROD) != 0 {
+            self = .dot
+        } else if a.fieldBits == 2 && w.fieldBits == 2 {
+            self = .narrow
+        } else {
+            return nil
+        }
+    }
+
+    /// Whether a product of `a` by `w` codes runs on `udot` (both unsigned) rather than `sdot`;
+    /// only the `dot` tile has unsigned bytes (2-bit codes are the same bytes either way).
+    func unsignedDot(_ a: QuantFormat, _ w: QuantFormat) -> Bool {
+        self == .dot && a.scheme == .unsignedOffset && w.scheme == .unsignedOffset
+    }
+}
 
 /// Weight rows widened and multiplied per block (a multiple of the C tile's 4 columns).
 private let weightBlockRows = 64
 /// Activation rows per kernel call before the epilogue drains the accumulators (24 KB of Int32).
 private let tileRows = 96
-
-/// Whether a product of `a` by `w` codes runs on `udot` (both unsigned) rather than `sdot`.
-func neonUnsignedDot(_ a: QuantFormat, _ w: QuantFormat) -> Bool {
-    a.scheme == .unsignedOffset && w.scheme == .unsignedOffset
-}
 
 /// The prepared activations of `shape`: every row widened, then the row code sums.
 func neonPreparedParts(_ shape: GemmShape) -> ScratchParts {
@@ -32,11 +56,11 @@ func neonMultiplyParts(_ shape: GemmShape) -> ScratchParts {
     return ScratchParts(weights.total, min(tileRows, shape.rows) * weightBlockRows * 4)
 }
 
-/// The multi-bit GEMM with `sdot`/`udot` of `a` (widened into `activations` for `w`'s format) by
-/// `w`, in `scratch` (`neonMultiplyParts` bytes); the CPU must have DotProd.
-func multiBitGemmDot(_ activations: DotBytes, _ a: PackedMatrix, _ w: PackedMatrix, scratch: UnsafeMutableRawPointer,
-                     into destination: GemmDestination) {
-    let unsignedDot = neonUnsignedDot(a.format, w.format)
+/// The multi-bit GEMM on `tile` of `a` (widened into `activations` for `w`'s format) by `w`, in
+/// `scratch` (`neonMultiplyParts` bytes); `tile` must be `NeonTile(a.format, w.format)`.
+func multiBitGemmNEON(_ activations: DotBytes, _ a: PackedMatrix, _ w: PackedMatrix, tile kind: NeonTile,
+                      scratch: UnsafeMutableRawPointer, into destination: GemmDestination) {
+    let unsignedDot = kind.unsignedDot(a.format, w.format)
     let blocks = (a.columns + 15) / 16
     let parts = neonMultiplyParts(GemmShape(rows: a.rows, columns: w.rows, depth: a.columns))
     var carver = ScratchCarver(scratch)
@@ -52,13 +76,16 @@ func multiBitGemmDot(_ activations: DotBytes, _ a: PackedMatrix, _ w: PackedMatr
         for firstRow in stride(from: 0, to: a.rows, by: tileRows) {
             let rows = min(tileRows, a.rows - firstRow)
             let aRows = activations.row(firstRow)
-            if unsignedDot {
+            let signedA = UnsafeRawPointer(aRows).assumingMemoryBound(to: Int8.self)
+            let signedW = UnsafeRawPointer(weights.row(0)).assumingMemoryBound(to: Int8.self)
+            switch (kind, unsignedDot) {
+            case (.dot, true):
                 qv_neon_dot_u8(aRows, activations.stride, rows, weights.row(0), weights.stride, columns, blocks,
                                tile, weightBlockRows)
-            } else {
-                qv_neon_dot_s8(UnsafeRawPointer(aRows).assumingMemoryBound(to: Int8.self), activations.stride, rows,
-                               UnsafeRawPointer(weights.row(0)).assumingMemoryBound(to: Int8.self), weights.stride,
-                               columns, blocks, tile, weightBlockRows)
+            case (.dot, false):
+                qv_neon_dot_s8(signedA, activations.stride, rows, signedW, weights.stride, columns, blocks, tile, weightBlockRows)
+            case (.narrow, _):
+                qv_neon_mla_s2(signedA, activations.stride, rows, signedW, weights.stride, columns, blocks, tile, weightBlockRows)
             }
             if activationsCentred || weightsCentred {
                 for row in 0..<rows {

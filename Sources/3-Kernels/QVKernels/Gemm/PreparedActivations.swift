@@ -30,7 +30,7 @@ public func prepareActivations(
 ) throws(KernelError) -> PreparedActivations {
     guard let operands = IntegerProduct(activations: a.format, weights: weights) else { throw .unsupportedFormats(a.format, weights) }
     if let error = a.layoutError(operand: "a") { throw error }
-    let kernel = IntegerGemmKernel(path: path, operands: operands)
+    let kernel = IntegerGemmKernel(path: path, operands: operands, a.format, weights)
     let needed = kernel.preparedParts(GemmShape(rows: a.rows, columns: 0, depth: a.columns)).total
     if let error = scratchError(scratch, bytes: scratchBytes, needed: needed, role: "prepared-activation") { throw error }
     if a.rows > 0 { kernel.prepare(a, weights: weights, into: scratch) }
