@@ -6,7 +6,8 @@
 #   3. post-training quantization of that checkpoint (calibrated on 256 training texts);
 #   4. QAT from the FP32 checkpoint (also the distillation teacher): the variation-aware recipe
 #      and plain LSQ, plus ablations (RECIPES);
-#   5. progressive W1A1: QAT from the W2A2 checkpoint (when BITS has both);
+#   5. progressive quantization: W2A2 from the W4A4 checkpoint, W1A1 from the W2A2 one (when BITS
+#      has both); RECIPES may hold `--recipe` changes such as dropout=0.1 (run as qat-BITS-dropout=0.1);
 #   6. every .qvb evaluated on the test split with qvc eval, every QAT one verified against its
 #      checkpoint with qvc verify.
 # Knobs: OUT (folder, default runs), EPOCHS (FP32, 1), QAT_STEPS (0 = whole epochs), QAT_EPOCHS (1),
@@ -52,12 +53,17 @@ for bits in $BITS; do
         deploy "$name"
     done
 done
-# Progressive W1A1 (BiT's route): start from the W2A2 checkpoint's latent weights, FP32 teacher.
-if [[ " $BITS " == *" w1a1 "* && -f "$OUT/qat-w2a2-default.ckpt" ]]; then
-    name=qat-w1a1-from-w2a2; flags=(); [ "$QAT_STEPS" = 0 ] || flags+=(--max-steps "$QAT_STEPS")
+# Progressive quantization (BiT's route): QAT at lower bits started from the higher-bit QAT
+# checkpoint's latent weights, the FP32 checkpoint as teacher — W2A2 from W4A4, W1A1 from W2A2.
+progressive() {  # FROM TO
+    local source="qat-$1-default" name="qat-$2-from-$1" flags=()
+    [[ " $BITS " == *" $1 "* && " $BITS " == *" $2 "* && -f "$OUT/$source.ckpt" ]] || return 0
+    [ "$QAT_STEPS" = 0 ] || flags+=(--max-steps "$QAT_STEPS")
     if [ ! -f "$OUT/$name.ckpt" ]; then
-        "$QVC" finetune --model "$OUT/qat-w2a2-default.ckpt" --teacher "$OUT/fp32.ckpt" --bits w1a1 --epochs "$QAT_EPOCHS" \
+        "$QVC" finetune --model "$OUT/$source.ckpt" --teacher "$OUT/fp32.ckpt" --bits "$2" --epochs "$QAT_EPOCHS" \
             -o "$OUT/$name.ckpt" "${flags[@]}" "${common[@]}" > "$OUT/$name.json" 2> "$OUT/$name.log"
     fi
     deploy "$name"
-fi
+}
+progressive w4a4 w2a2
+progressive w2a2 w1a1

@@ -1,3 +1,3 @@
-// The host-only command-line layer (atomic files, the Swift thread pool, progress, loaded
-// models) on top of the part that also builds for boards.
+// The host-only command-line layer (atomic files, progress, loaded models, kernel choice) on top
+// of QVHost, the part that also builds for boards; importing QVCommandLine brings both.
 @_exported import QVHost
