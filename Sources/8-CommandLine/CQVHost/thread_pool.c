@@ -59,7 +59,8 @@ static void *worker(void *argument) {
     uint64_t seen = generation_of(atomic_load_explicit(&pool->ticket, memory_order_acquire));
     for (;;) {
         uint64_t generation = generation_of(atomic_load_explicit(&pool->ticket, memory_order_acquire));
-        for (int polls = 0; generation == seen && polls < spin_polls && !atomic_load_explicit(&pool->stopping, memory_order_relaxed); polls++) {
+        for (int polls = 1; generation == seen && polls <= spin_polls && !atomic_load_explicit(&pool->stopping, memory_order_relaxed); polls++) {
+            if (polls % 1024 == 0) sched_yield(); /* more threads than cores: let the ones with tasks run */
             generation = generation_of(atomic_load_explicit(&pool->ticket, memory_order_acquire));
         }
         if (generation == seen) {
@@ -124,8 +125,10 @@ void qv_host_pool_run(qv_host_pool *pool, long tasks, void (*body)(void *, long)
         for (long t = 0; t < tasks; t++) body(context, t);
         return;
     }
-    for (long first = 0; first < tasks; first += 0xFFFF) {
-        run_job(pool, first, tasks - first < 0xFFFF ? tasks - first : 0xFFFF, body, context);
+    for (long first = 0; first < tasks;) {
+        long count = tasks - first < 0xFFFF ? tasks - first : 0xFFFF;
+        run_job(pool, first, count, body, context);
+        first += count; /* never past tasks, so never past LONG_MAX */
     }
 }
 
