@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import QVKernels
 
 /// `qvc bench --kernels`: the JSON contract, the report's header, OpenBLAS without the
 /// environment overrides that slow it down, and bad arguments.
@@ -39,8 +40,19 @@ import Testing
         #expect(r.stdout.contains("CPU features:"))
         #expect(r.stdout.contains("qv kernel path:"))
         #expect(r.stdout.contains("OpenBLAS:") && r.stdout.contains("1 thread"))
-        #expect(r.stdout.contains("re-run without OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512"))
+        #expect(r.stdout.contains("re-run without OPENBLAS_CORETYPE=Haswell, without OPENBLAS_L2_SIZE=512"), "\(r.stdout.prefix(400))")
         #expect(r.stdout.contains("sgemm"))
+    }
+
+    /// `QV_ISA=avx2` on an AVX-512 CPU measures against OpenBLAS's AVX2 (Haswell) kernels and the
+    /// ymm FMA ceiling, and says so.
+    @Test(.enabled(if: KernelPath.avx512.isSupported, "needs a CPU with AVX-512 (on AVX2-only CPUs both sides are AVX2 already)"))
+    func theAVX2PathIsMeasuredAgainstOpenBLASAVX2() throws {
+        let r = try CLI.run("qvc", ["bench", "--kernels", "--quick"], environment: ["QV_ISA": "avx2", "OPENBLAS_CORETYPE": nil])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("OpenBLAS: Haswell kernels") && r.stdout.contains("re-run with OPENBLAS_CORETYPE=Haswell"),
+                "\(r.stdout.prefix(400))")
+        #expect(r.stdout.contains("ceiling vfmadd231ps ymm") && !r.stdout.contains("vfmadd231ps zmm"))
     }
 
     @Test func nothingToRemoveMeansNoReRun() throws {

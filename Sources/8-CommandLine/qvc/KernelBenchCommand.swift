@@ -10,12 +10,12 @@ func kernelBenchCommand(_ words: [String]) throws(CommandLineError) {
     let args = try Arguments(words, valued: ["--threads"], switches: ["--kernels", "--json", "--quick"])
     guard args.positional.isEmpty else { throw .usage("bench --kernels takes no file (got '\(args.positional[0])')") }
     let threads = try args.int("--threads", default: 1, in: 1...256)
-    try OpenBLASSetup.reexecWithoutOverrides()
+    let path = try selectedKernelPath()
+    try OpenBLASSetup.reexecMatching(path)
     OpenBLASSetup.useThreads(threads)
 
     let quick = args.has("--quick")
     let json = args.has("--json")
-    let path = try selectedKernelPath()
     let pool = try ThreadPool(threads: threads)
     let timing = quick ? KernelTiming(minimumMilliseconds: 5, samples: 3) : KernelTiming(minimumMilliseconds: 50, samples: 5)
     let sizes = [384, 768, 1536, 3072]
@@ -26,7 +26,7 @@ func kernelBenchCommand(_ words: [String]) throws(CommandLineError) {
         print("CPU features: \(cpuFeatureNames.joined(separator: " "))")
         print("qv kernel path: \(path.rawValue)\(getenv("QV_ISA") != nil ? " (QV_ISA)" : " (best this CPU runs)"); threads: \(threads)")
         print("OpenBLAS: \(OpenBLASSetup.coreName) kernels, \(OpenBLASSetup.threads) thread\(OpenBLASSetup.threads == 1 ? "" : "s"); \(OpenBLASSetup.config)"
-              + (OpenBLASSetup.removed.map { "; re-run without \($0)" } ?? ""))
+              + (OpenBLASSetup.changed.map { "; re-run \($0)" } ?? ""))
     }
     let ceilings = measureCeilings(timing: timing, pool: pool, path: path)
     if !json {
@@ -101,7 +101,7 @@ private func measureCeilings(timing: KernelTiming, pool: ThreadPool, path: Kerne
         }
         return MeasuredCeiling(loop: loop, gmacs: Double(pool.threads * roundsPerUnit * loop.macsPerRound) / seconds / 1e9)
     }
-    let popcount = measure(popcountCeilingLoop(path)), dot = measure(int8CeilingLoop(path)), fma = measure(floatFMACeiling())
+    let popcount = measure(popcountCeilingLoop(path)), dot = measure(int8CeilingLoop(path)), fma = measure(floatFMACeiling(path))
     var byKernel: [BenchKernel: MeasuredCeiling] = [:]
     byKernel[.binary] = popcount
     byKernel[.twoBit] = dot

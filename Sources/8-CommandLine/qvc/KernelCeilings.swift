@@ -33,9 +33,12 @@ func int8CeilingLoop(_ path: KernelPath) -> CeilingLoop? {
     }
 }
 
-/// vfmadd231ps on 512-bit vectors: the ceiling of the FP32 GEMM; nil without AVX-512.
-func floatFMACeiling() -> CeilingLoop? {
-    ceilingLoop("vfmadd231ps zmm", macsPerRound: Int(QV_CEILING_FMA_MACS), qv_ceiling_fma)
+/// vfmadd231ps on the vectors of `path`'s FP32 GEMM — 256-bit on `.avx2`, else 512-bit — its
+/// ceiling; nil where the CPU lacks them.
+func floatFMACeiling(_ path: KernelPath) -> CeilingLoop? {
+    path == .avx2
+        ? ceilingLoop("vfmadd231ps ymm", macsPerRound: Int(QV_CEILING_FMA_AVX2_MACS), qv_ceiling_fma_avx2)
+        : ceilingLoop("vfmadd231ps zmm", macsPerRound: Int(QV_CEILING_FMA_MACS), qv_ceiling_fma)
 }
 
 /// Wraps a C ceiling function, checking once that the CPU runs it. Each run fills its own

@@ -1,4 +1,4 @@
-/* Throughput ceiling of FP32 FMA on zmm registers (see qv_bench_ceilings.h).
+/* Throughput ceilings of FP32 FMA on zmm and on ymm registers (see qv_bench_ceilings.h).
    Every round reads 4 activation and 4 weight vectors from one of four 512-byte windows of the
    buffer (the empty asm makes the address opaque so no load or product is hoisted out of the
    loop) and updates 16 independent accumulators: enough chains to cover each instruction's
@@ -53,6 +53,32 @@ static uint64_t fma_rounds(const void *data, uint64_t rounds) {
     return bits;
 }
 
+/* AVX2 has 16 vector registers, not 32: 5 broadcast activations × 2 weight vectors, 10
+   accumulators (more than FMA latency × throughput chains) plus 3 operands, so nothing spills. */
+#define FMA_YMM_ROW(i) \
+    a = _mm256_broadcast_ss(values + (i)); c##i##0 = _mm256_fmadd_ps(a, w0, c##i##0); c##i##1 = _mm256_fmadd_ps(a, w1, c##i##1)
+
+__attribute__((target("avx2,fma")))
+static uint64_t fma_rounds_avx2(const void *data, uint64_t rounds) {
+    __m256 zero = _mm256_setzero_ps();
+    __m256 c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero, c40 = zero, c41 = zero;
+    for (uint64_t r = 0; r < rounds; r++) {
+        WINDOW(data, r);
+        const float *values = (const float *)p;
+        __m256 w0 = _mm256_load_ps((const float *)(p + 256)), w1 = _mm256_load_ps((const float *)(p + 288)), a;
+        FMA_YMM_ROW(0); FMA_YMM_ROW(1); FMA_YMM_ROW(2); FMA_YMM_ROW(3); FMA_YMM_ROW(4);
+    }
+    __m256 total = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(c00, c01), _mm256_add_ps(c10, c11)),
+                                 _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(c20, c21), _mm256_add_ps(c30, c31)), _mm256_add_ps(c40, c41)));
+    __m128 half = _mm_add_ps(_mm256_castps256_ps128(total), _mm256_extractf128_ps(total, 1));
+    half = _mm_add_ps(half, _mm_movehl_ps(half, half));
+    half = _mm_add_ss(half, _mm_shuffle_ps(half, half, 1));
+    float sum = _mm_cvtss_f32(half);
+    uint32_t bits;
+    __builtin_memcpy(&bits, &sum, sizeof bits);
+    return bits;
+}
+
 static int has(uint32_t features) { return (qv_x86_features() & features) == features; }
 
 int qv_ceiling_fma(const void *data, uint64_t rounds, uint64_t *checksum) {
@@ -61,8 +87,15 @@ int qv_ceiling_fma(const void *data, uint64_t rounds, uint64_t *checksum) {
     return 1;
 }
 
+int qv_ceiling_fma_avx2(const void *data, uint64_t rounds, uint64_t *checksum) {
+    if (!has(QV_X86_AVX2)) return 0;
+    *checksum = fma_rounds_avx2(data, rounds);
+    return 1;
+}
+
 #else
 
 int qv_ceiling_fma(const void *data, uint64_t rounds, uint64_t *checksum) { (void)data; (void)rounds; (void)checksum; return 0; }
+int qv_ceiling_fma_avx2(const void *data, uint64_t rounds, uint64_t *checksum) { (void)data; (void)rounds; (void)checksum; return 0; }
 
 #endif

@@ -15,11 +15,16 @@ enum {
     /* Bytes each function reads from `data` (64-byte aligned). */
     QV_CEILING_BUFFER_BYTES = 4096,
     /* FP32 multiply-adds per round of qv_ceiling_fma: 16 × vfmadd231ps zmm. */
-    QV_CEILING_FMA_MACS = 16 * 16
+    QV_CEILING_FMA_MACS = 16 * 16,
+    /* FP32 multiply-adds per round of qv_ceiling_fma_avx2: 10 × vfmadd231ps ymm. */
+    QV_CEILING_FMA_AVX2_MACS = 10 * 8
 };
 
 /* AVX-512 F: vfmadd231ps of 4 weight vectors by 4 broadcast activations. */
 int qv_ceiling_fma(const void *data, uint64_t rounds, uint64_t *checksum);
+/* The same on 256-bit vectors (AVX2 + FMA; 5 activations × 2 weight vectors, 10 accumulators,
+   for AVX2's 16 registers): the ceiling of the AVX2 path's FP32 GEMM. */
+int qv_ceiling_fma_avx2(const void *data, uint64_t rounds, uint64_t *checksum);
 
 /* Int8 multiply-accumulate ceilings of the 2-/8-bit GEMM kernels: `iterations` rounds of
    independent dot-product instructions on L1-resident bytes; each returns the number of int8
