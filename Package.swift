@@ -59,7 +59,7 @@ func embeddedPackage() -> Package { Package(
         // The host layer (its C compiled by the cross C compiler too), the C API on it, and
         // qvrun on the C API, entered from C (tools/arm64/qvrun.c).
         .systemLibrary(name: "CQVHost", path: "tools/arm64/CQVHost"),
-        .target(name: "QVHost", dependencies: ["CQVHost", "QVRuntime"], path: "Sources/8-CommandLine/QVHost", swiftSettings: coreSwiftSettings),
+        .target(name: "QVHost", dependencies: ["CQVHost", "QVKernels", "QVRuntime"], path: "Sources/8-CommandLine/QVHost", swiftSettings: coreSwiftSettings),
         .target(name: "QVCAPI", dependencies: ["QVHost", "QVRuntime", "QVText", "QVFormat"], path: "Sources/8-CommandLine/QVCAPI",
                 swiftSettings: coreSwiftSettings),
         .systemLibrary(name: "CQV", path: "Sources/8-CommandLine/CQV"),
@@ -126,13 +126,13 @@ func hostPackage() -> Package { Package(
                 swiftSettings: [.unsafeFlags([releaseOptimization, "-wmo"], .when(configuration: .release))]),
         // The host layer that also builds for boards: the host C (file mapping, standard error,
         // clock, memory size, the thread pool) and, over it, arguments, one-line errors, JSON,
-        // mapped files, text input and the pool as the runtime's parallel-for.
+        // mapped files, text input, the kernel path QV_ISA names, the pool as the parallel-for.
         .target(name: "CQVHost", path: "Sources/8-CommandLine/CQVHost", linkerSettings: [.linkedLibrary("pthread")]),
-        .target(name: "QVHost", dependencies: ["CQVHost", "QVRuntime"], path: "Sources/8-CommandLine/QVHost", swiftSettings: coreSwiftSettings),
+        .target(name: "QVHost", dependencies: ["CQVHost", "QVKernels", "QVRuntime"], path: "Sources/8-CommandLine/QVHost", swiftSettings: coreSwiftSettings),
         // The C API (include/qv.h) over the runtime and tokenizer, Embedded-clean like them; built as libqv.a.
         .target(name: "QVCAPI", dependencies: ["QVHost", "QVRuntime", "QVText", "QVFormat"], path: "Sources/8-CommandLine/QVCAPI",
                 swiftSettings: coreSwiftSettings),
-        // The host-only rest: atomic files, progress, loaded models, kernel choice.
+        // The host-only rest: atomic files, progress, loaded models.
         .target(name: "QVCommandLine", dependencies: ["QVHost", "QVFormat", "QVKernels", "QVRuntime", "QVText"], path: "Sources/8-CommandLine/QVCommandLine"),
         // qvrun's command, written on the C API (include/qv.h as the module CQV): the x86-64
         // executable and the ARM64 board binary (tools/build-arm64.sh) are both this.

@@ -1,4 +1,3 @@
-import CQVHost
 import QVFormat
 import QVRuntime
 import QVText
@@ -13,6 +12,12 @@ private func model(_ pointer: OpaquePointer?) -> ModelHandle? {
 
 private func session(_ pointer: OpaquePointer?) -> SessionHandle? {
     pointer.map { Unmanaged<SessionHandle>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
+}
+
+/// String `index` of a model's C strings, or NULL past the last (or for a NULL model).
+private func string(_ index: Int, of strings: [CArray<CChar>]?) -> UnsafePointer<CChar>? {
+    guard let strings, strings.indices.contains(index) else { return nil }
+    return strings[index].address
 }
 
 /// Stores a new handle in `out`, or writes the error to the caller's message buffer.
@@ -67,8 +72,7 @@ public func qvModelOutputCount(_ pointer: OpaquePointer?) -> Int { model(pointer
 
 @_cdecl("qv_model_output_name")
 public func qvModelOutputName(_ pointer: OpaquePointer?, _ index: Int) -> UnsafePointer<CChar>? {
-    guard let names = model(pointer)?.outputNames, names.indices.contains(index) else { return nil }
-    return names[index].address
+    string(index, of: model(pointer)?.outputNames)
 }
 
 @_cdecl("qv_model_output_role")
@@ -82,8 +86,7 @@ public func qvModelLabelCount(_ pointer: OpaquePointer?) -> Int { model(pointer)
 
 @_cdecl("qv_model_label")
 public func qvModelLabel(_ pointer: OpaquePointer?, _ index: Int) -> UnsafePointer<CChar>? {
-    guard let labels = model(pointer)?.labels, labels.indices.contains(index) else { return nil }
-    return labels[index].address
+    string(index, of: model(pointer)?.labels)
 }
 
 @_cdecl("qv_session_create")

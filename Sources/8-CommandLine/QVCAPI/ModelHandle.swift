@@ -1,5 +1,5 @@
-import CQVHost
 import QVFormat
+import QVHost
 import QVRuntime
 import QVText
 
@@ -9,21 +9,20 @@ import QVText
 final class ModelHandle {
     /// Where the bytes live, and how they are given back.
     enum Storage {
-        case mapped(UnsafeRawBufferPointer)
+        /// A file mapping, unmapped when the last reference goes.
+        case mapped(MappedFile)
         case copied(UnsafeMutableRawBufferPointer)
 
         var bytes: UnsafeRawBufferPointer {
             switch self {
-            case .mapped(let bytes): bytes
+            case .mapped(let file): file.bytes
             case .copied(let bytes): UnsafeRawBufferPointer(bytes)
             }
         }
 
+        /// Frees a copy; a mapping goes with the handle's reference to it.
         func release() {
-            switch self {
-            case .mapped(let bytes): qv_host_unmap_file(bytes.baseAddress, bytes.count)
-            case .copied(let bytes): bytes.deallocate()
-            }
+            if case .copied(let bytes) = self { bytes.deallocate() }
         }
     }
 
@@ -35,12 +34,9 @@ final class ModelHandle {
 
     /// Maps the file at `path` and loads it; errors name the path.
     convenience init(path: String) throws(APIError) {
-        var address: UnsafeRawPointer?, size = 0
-        var message = [CChar](repeating: 0, count: 4200)
-        guard qv_host_map_file(path, &address, &size, &message, message.count) != 0 else {
-            throw APIError(.io, message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
-        }
-        do throws(APIError) { try self.init(.mapped(UnsafeRawBufferPointer(start: address, count: size))) } catch {
+        let file: MappedFile
+        do throws(CommandLineError) { file = try MappedFile(path: path) } catch { throw APIError(.io, error.message) }
+        do throws(APIError) { try self.init(.mapped(file)) } catch {
             throw APIError(error.status, "'\(path)': \(error.message)")
         }
     }

@@ -1,4 +1,3 @@
-import CQVHost
 import QVHost
 import QVKernels
 import QVRuntime
@@ -18,10 +17,7 @@ final class SessionHandle {
     init(model: ModelHandle, threads: Int, memoryBudget: Int) throws(APIError) {
         guard threads >= 1, threads <= 256 else { throw APIError(.argument, "threads must be 1 to 256, got \(threads)") }
         let path: KernelPath
-        switch KernelPath.requested(by: qv_host_environment("QV_ISA").map { String(cString: $0) }) {
-        case .success(let requested): path = requested
-        case .failure(let refusal): throw APIError(.argument, refusal.message)
-        }
+        do throws(CommandLineError) { path = try selectedKernelPath() } catch { throw APIError(.argument, error.message) }
         let pool: ThreadPool
         do throws(CommandLineError) { pool = try ThreadPool(threads: threads) } catch { throw APIError(.memory, error.message) }
         do throws(RuntimeError) {

@@ -12,10 +12,8 @@ public final class MappedFile {
     public init(path: String) throws(CommandLineError) {
         self.path = path
         var address: UnsafeRawPointer?, size = 0
-        var message = [CChar](repeating: 0, count: 4200)
-        guard qv_host_map_file(path, &address, &size, &message, message.count) != 0 else {
-            throw CommandLineError(message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
-        }
+        let mapped = withMessageBuffer { qv_host_map_file(path, &address, &size, $0, $1) }
+        guard mapped.result != 0 else { throw CommandLineError(mapped.message) }
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 

@@ -11,10 +11,8 @@ final class APIModel {
     /// Loads (maps) the `.qvb` at `path`; the API's one-line reason names the path.
     init(path: String) throws(CommandLineError) {
         var handle: OpaquePointer?
-        var message = [CChar](repeating: 0, count: 4200)
-        guard qv_model_load_file(path, &handle, &message, message.count) == QV_OK, let handle else {
-            throw CommandLineError(message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
-        }
+        let loaded = withMessageBuffer { qv_model_load_file(path, &handle, $0, $1) }
+        guard loaded.result == QV_OK, let handle else { throw CommandLineError(loaded.message) }
         self.handle = handle
         self.path = path
     }
@@ -41,9 +39,8 @@ final class APISession {
     /// one the runtime refuses, is a one-line error naming the file.
     init(model: APIModel, threads: Int, memoryBudget: Int) throws(CommandLineError) {
         var handle: OpaquePointer?
-        var message = [CChar](repeating: 0, count: 4200)
-        let status = qv_session_create(model.handle, Int32(threads), memoryBudget, &handle, &message, message.count)
-        guard status == QV_OK, let handle else { throw model.error(status, message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }) }
+        let created = withMessageBuffer { qv_session_create(model.handle, Int32(threads), memoryBudget, &handle, $0, $1) }
+        guard created.result == QV_OK, let handle else { throw model.error(created.result, created.message) }
         self.model = model
         self.handle = handle
     }
