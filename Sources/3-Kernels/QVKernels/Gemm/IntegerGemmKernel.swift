@@ -10,6 +10,8 @@ enum IntegerGemmKernel {
     #if arch(x86_64)
     /// `vpdpbusd` (or its AVX2 emulation) on prepared bytes.
     case x86(MultiBitX86Kernel)
+    /// `vpshufb` table lookups of 2-bit × 2-bit codes (`LookupGemm`).
+    case x86Lookup
     #endif
     #if arch(arm64)
     /// NEON tiles on widened bytes.
@@ -25,6 +27,7 @@ enum IntegerGemmKernel {
         case (.portable, .multiBit): self = .portableMultiBit
         case (.avx2, .multiBit), (.avx512, .multiBit):
             #if arch(x86_64)
+            if LookupGemm.isUsed(a, w, path: path) { self = .x86Lookup; return }
             if let kernel = MultiBitX86Kernel(path: path) { self = .x86(kernel); return }
             #endif
             self = .portableMultiBit
@@ -44,6 +47,7 @@ enum IntegerGemmKernel {
         case .portableMultiBit: return multiBitPortablePreparedParts(shape)
         #if arch(x86_64)
         case .x86: return X86PreparedActivations.parts(shape)
+        case .x86Lookup: return ScratchParts()
         #endif
         #if arch(arm64)
         case .neon: return neonPreparedParts(shape)
@@ -62,6 +66,7 @@ enum IntegerGemmKernel {
             return ScratchParts(weights, endsInCodes ? shape.rows * shape.columns * 4 : 0)
         #if arch(x86_64)
         case .x86(let kernel): return kernel.multiplyParts(shape)
+        case .x86Lookup: return LookupGemm.multiplyParts(shape)
         #endif
         #if arch(arm64)
         case .neon: return neonMultiplyParts(shape)
@@ -78,6 +83,7 @@ enum IntegerGemmKernel {
         case .portableMultiBit: fillMultiBitPortable(multiBitPortableActivations(shape, at: scratch), from: a)
         #if arch(x86_64)
         case .x86: X86PreparedActivations(shape, at: scratch).fill(from: a, weights: weights)
+        case .x86Lookup: return
         #endif
         #if arch(arm64)
         case .neon(let tile):
@@ -111,6 +117,7 @@ enum IntegerGemmKernel {
         case .x86(let kernel):
             multiBitGemm(X86PreparedActivations(shape, at: prepared), a, w, kernel: kernel, regrouped: regrouped,
                          scratch: scratch, into: destination)
+        case .x86Lookup: LookupGemm.multiply(a, w, regrouped: regrouped, scratch: scratch, into: destination)
         #endif
         #if arch(arm64)
         case .neon(let tile):

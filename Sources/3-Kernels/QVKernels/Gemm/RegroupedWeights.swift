@@ -2,9 +2,10 @@
 import CQVKernelsX86
 #endif
 
-/// 2-bit weights regrouped once, when a model is loaded, for the AVX-512 VNNI GEMM: the bytes
-/// that one step of 16 output columns needs sit together, so each product only widens them to
-/// its int8 panel instead of gathering and transposing rows (the layout in `qv_multibit.h`).
+/// 2-bit weights regrouped once, when a model is loaded, for the AVX-512 VNNI GEMM and the AVX2
+/// table-lookup GEMM: the bytes that one step of 16 output columns needs sit together, so each
+/// product widens them to its int8 panel (VNNI) or looks them up as they are (lookup) instead of
+/// gathering and transposing rows (the layout in `qv_multibit.h`).
 /// Costs one more copy of the 2-bit weights (1/16 of their FP32 size); nil wherever that kernel
 /// doesn't run.
 public final class RegroupedWeights {
@@ -15,8 +16,8 @@ public final class RegroupedWeights {
     /// Format of the codes.
     let format: QuantFormat
 
-    /// Regroups `w` for `path`, or returns nil when `path` on this CPU doesn't use the AVX-512
-    /// VNNI kernel or `w` doesn't hold 2-bit codes.
+    /// Regroups `w` for `path`, or returns nil when `path` on this CPU runs neither kernel that
+    /// reads regrouped weights or `w` doesn't hold 2-bit codes.
     public init?(_ w: PackedMatrix, path: KernelPath) {
         #if arch(x86_64)
         guard Self.isUsed(for: w, path: path) else { return nil }
@@ -34,11 +35,12 @@ public final class RegroupedWeights {
     deinit { bytes.deallocate() }
 
     /// Whether products of `w` on `path` run the kernel that reads regrouped weights, so that
-    /// `init(_:path:)` regroups them: 2-bit codes, a valid layout, the AVX-512 VNNI kernel.
+    /// `init(_:path:)` regroups them: 2-bit codes, a valid layout, the AVX-512 VNNI or the lookup
+    /// kernel (for 2-bit activations; 8-bit ones ignore the copy).
     public static func isUsed(for w: PackedMatrix, path: KernelPath) -> Bool {
         #if arch(x86_64)
         return w.format.fieldBits == 2 && w.layoutError(operand: "w") == nil && w.rows > 0
-            && MultiBitX86Kernel(path: path) == .avx512Vnni
+            && (MultiBitX86Kernel(path: path) == .avx512Vnni || LookupGemm.isUsed(path: path))
         #else
         return false
         #endif
