@@ -28,6 +28,18 @@ import QVKernels
             }
         }
     }
+
+    @Test func lookupCeilingRunsWhereTheLookupKernelDoes() {
+        for path in KernelPath.allCases {
+            let macs = lookupCeiling(path: path, iterations: 10)
+            #if arch(x86_64)
+            #expect(macs == (LookupGemm.isUsed(path: path) ? 10 * 12 * 64 : nil), "\(path)")
+            #else
+            #expect(macs == nil, "\(path)")
+            #endif
+        }
+        #expect(lookupCeiling(path: .avx2, iterations: 0) == (KernelPath.avx2.isSupported ? 0 : nil))
+    }
 }
 
 /// Whether the zmm VNNI kernel runs here (the AVX-512 ceiling then counts zmm MACs).

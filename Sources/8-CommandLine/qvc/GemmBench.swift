@@ -39,6 +39,9 @@ final class GemmBench {
     private let output: UnsafeMutablePointer<Float>
     /// Packed codes of A and W for each integer kernel, 64-byte aligned.
     private var packed: [BenchKernel: (a: PackedMatrix, w: PackedMatrix)] = [:]
+    /// Each kernel's weights regrouped for a path, made on its first run there as a model's load
+    /// makes them (nil where that path reads them as they are).
+    private var regrouped: [BenchKernel: [KernelPath: RegroupedWeights?]] = [:]
     private var allocations: [UnsafeMutableRawPointer] = []
 
     init(m: Int, n: Int, k: Int) {
@@ -74,6 +77,10 @@ final class GemmBench {
     /// Runs `kernel` once on `path`, split by output columns across `parallel` exactly as a
     /// linear layer is, and folds one output into the benchmark sink.
     func run(_ kernel: BenchKernel, path: KernelPath, parallel: ParallelFor) throws(KernelError) {
+        if let (_, w) = packed[kernel], regrouped[kernel]?[path] == nil {
+            regrouped[kernel, default: [:]][path] = .some(RegroupedWeights(w, path: path))
+        }
+        let regroupedW = regrouped[kernel]?[path] ?? nil
         let tasks = parallel.columnTasks(columns: n, work: macs)
         try parallel.forEach(tasks) { task throws(KernelError) in
             let columns = ParallelFor.columnRange(task: task, of: tasks, columns: n)
@@ -82,7 +89,7 @@ final class GemmBench {
             if let (a, w) = packed[kernel] {
                 let slice = PackedMatrix(base: w.base + n0 * w.rowStride, rows: columns.count, columns: k,
                                          rowStride: w.rowStride, format: w.format)
-                try integerGemm(a, slice, epilogue: Epilogue(scale: .perColumn(scale + n0), bias: bias + n0),
+                try integerGemm(a, slice, regrouped: regroupedW?.fromRow(n0), epilogue: Epilogue(scale: .perColumn(scale + n0), bias: bias + n0),
                                 output: output + n0, outputStride: n, path: path)
             } else {
                 floatPanelGemm(a: floatA, lda: k, b: FloatPanels(packed: floatPanels, depth: k).dropping(panels: n0 / 16),

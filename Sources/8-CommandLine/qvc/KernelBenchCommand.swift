@@ -104,7 +104,7 @@ private func measureCeilings(timing: KernelTiming, pool: ThreadPool, path: Kerne
     let popcount = measure(popcountCeilingLoop(path)), dot = measure(int8CeilingLoop(path)), fma = measure(floatFMACeiling(path))
     var byKernel: [BenchKernel: MeasuredCeiling] = [:]
     byKernel[.binary] = popcount
-    byKernel[.twoBit] = dot
+    byKernel[.twoBit] = measure(lookupCeilingLoop(path)) ?? dot
     byKernel[.eightBit] = dot
     byKernel[.fp32] = fma
     return byKernel

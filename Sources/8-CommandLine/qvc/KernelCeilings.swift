@@ -1,5 +1,5 @@
 // The instruction-throughput ceilings of `qvc bench --kernels`, from the bench-only modules:
-// XOR+popcount and int8 dot products for the kernel the GEMMs of a path run (QVBenchCeilings)
+// XOR+popcount, int8 dot products and 2-bit table lookups for the kernel the GEMMs of a path run (QVBenchCeilings)
 // and an FMA loop for FP32 (CQVBenchCeilings).
 import CQVBenchCeilings
 import QVBenchCeilings
@@ -30,6 +30,15 @@ func int8CeilingLoop(_ path: KernelPath) -> CeilingLoop? {
     guard let perRound = int8DotCeiling(path: path, iterations: 1), perRound > 0 else { return nil }
     return CeilingLoop(name: "int8 dot (\(path.rawValue))", macsPerRound: perRound) {
         UInt64(int8DotCeiling(path: path, iterations: $0) ?? 0)
+    }
+}
+
+/// The table lookup the 2-bit GEMM of `path` runs instead of int8 dot products, where it does:
+/// its ceiling; nil elsewhere.
+func lookupCeilingLoop(_ path: KernelPath) -> CeilingLoop? {
+    guard let perRound = lookupCeiling(path: path, iterations: 1), perRound > 0 else { return nil }
+    return CeilingLoop(name: "vpshufb lookup (\(path.rawValue))", macsPerRound: perRound) {
+        UInt64(lookupCeiling(path: path, iterations: $0) ?? 0)
     }
 }
 

@@ -75,4 +75,25 @@ __attribute__((target("avx2"))) uint64_t qv_avx2_int8_ceiling(uint64_t iteration
     __asm__ volatile("" : : "x"(total));
     return iterations * CHAINS * 32;
 }
+
+/* The table lookup of the AVX2 2-bit GEMM (lookup_avx2.c): each chain looks one shared vector
+   of weight nibbles up in its own table reloaded from L1 (vpshufb) and adds the bytes (vpaddb).
+   One lookup of 32 nibbles covers 2 codes each: 64 multiply-adds. */
+__attribute__((target("avx2"))) uint64_t qv_avx2_lookup_ceiling(uint64_t iterations) {
+    uint8_t operands[OPERAND_BYTES] __attribute__((aligned(64)));
+    fill(operands);
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    __m256i acc[CHAINS];
+    for (int c = 0; c < CHAINS; c++) acc[c] = _mm256_set1_epi8((char)c);
+    for (uint64_t r = 0; r < iterations; r++) {
+        const uint8_t *p = operands + (r % 4) * 512;
+        __m256i indices = _mm256_and_si256(_mm256_load_si256((const __m256i *)(p + 32 * CHAINS)), nibble);
+        for (int c = 0; c < CHAINS; c++)
+            acc[c] = _mm256_add_epi8(acc[c], _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)(p + 32 * c)), indices));
+    }
+    __m256i total = acc[0];
+    for (int c = 1; c < CHAINS; c++) total = _mm256_add_epi8(total, acc[c]);
+    __asm__ volatile("" : : "x"(total));
+    return iterations * CHAINS * 64;
+}
 #endif

@@ -33,6 +33,8 @@ int qv_ceiling_fma_avx2(const void *data, uint64_t rounds, uint64_t *checksum);
 uint64_t qv_vnni_ceiling(uint64_t iterations);
 uint64_t qv_avxvnni_ceiling(uint64_t iterations);
 uint64_t qv_avx2_int8_ceiling(uint64_t iterations);
+/* The 2-bit table-lookup ceiling (AVX2): vpshufb + vpaddb, 64 two-bit MACs each. */
+uint64_t qv_avx2_lookup_ceiling(uint64_t iterations);
 
 #ifdef __cplusplus
 }
