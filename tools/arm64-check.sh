@@ -2,7 +2,7 @@
 # Checks the ARM64 build of qv's runtime core against x86-64, bit for bit.
 #
 #  1. Builds the board binary and library (tools/build-arm64.sh: the runtime core, kernels with
-#     their scalar, portable and NEON sdot/udot paths, the C API and qvrun in Embedded Swift for
+#     their scalar, portable and NEON sdot/udot and tbl-lookup paths, the C API and qvrun in Embedded Swift for
 #     aarch64-none-none-elf), and links the digest driver (tools/arm64/digests with its C harness
 #     tools/arm64/main.c) and the C example (examples/c/embed.c) against that libqv.a.
 #  2. Builds the same driver natively (`qv-digests`) and `qvc`, makes a tiny random BERT
@@ -14,7 +14,7 @@
 #     fails unless each equals x86-64 `portable`. Only paths whose FP32 GEMM fuses multiply-add
 #     (x86 avx2/avx512, ARM64 portable/neon)
 #     may differ, and only in FP32 GEMM results (fused multiply-add rounding): those are shown, not failed.
-#  4. Counts NEON `cnt` (binary popcount) in QVKernels' objects and `sdot`/`udot` in the NEON
+#  4. Counts NEON `cnt` (binary popcount) in QVKernels' objects and `sdot`/`udot`/`tbl` in the NEON
 #     C kernels, and fails if either is missing.
 #
 # Usage: tools/arm64-check.sh   (from anywhere; work files go to .build/arm64-check)
@@ -68,7 +68,7 @@ x86_paths=(scalar portable)
 grep -qw avx2 /proc/cpuinfo && x86_paths+=(avx2)
 grep -qw avx512f /proc/cpuinfo && x86_paths+=(avx512)
 arm_paths=(scalar portable neon)
-# qemu's CPUs: `max` has DotProd (neon: sdot/udot tiles), `cortex-a72` has not (neon: mla tiles).
+# qemu's CPUs: `max` has DotProd (neon: sdot/udot tiles), `cortex-a72` has not (neon: tbl lookup for 2-bit).
 arm_cpus=(max cortex-a72)
 run() { # machine path [model] → digest file; machine is x86-64 or arm64-CPU
     local machine="$1" path="$2" model="${3:-kernels}" out="$work/$1-$2-${3:-kernels}.txt"
@@ -251,10 +251,10 @@ neon_objects=("$objects"/CQVKernelsARM.build/*.o)
 cnt=$(count 'cnt' "${kernel_objects[@]}")
 sdot=$(count 'sdot' "${neon_objects[@]}")
 udot=$(count 'udot' "${neon_objects[@]}")
-mla=$(count 'mla' "${neon_objects[@]}")
-echo "== NEON instructions: cnt $cnt (QVKernels), sdot $sdot, udot $udot, mla $mla (CQVKernelsARM)"
+tbl=$(count 'tbl' "${neon_objects[@]}")
+echo "== NEON instructions: cnt $cnt (QVKernels), sdot $sdot, udot $udot, tbl $tbl (CQVKernelsARM)"
 [ "$cnt" -gt 0 ] || { echo "FAIL  no NEON cnt in QVKernels: the binary popcount did not vectorise"; failures=$((failures + 1)); }
-[ "$sdot" -gt 0 ] && [ "$udot" -gt 0 ] && [ "$mla" -gt 0 ] || { echo "FAIL  no sdot/udot/mla in CQVKernelsARM"; failures=$((failures + 1)); }
+[ "$sdot" -gt 0 ] && [ "$udot" -gt 0 ] && [ "$tbl" -gt 0 ] || { echo "FAIL  no sdot/udot/tbl in CQVKernelsARM"; failures=$((failures + 1)); }
 
 if [ "$failures" -gt 0 ]; then echo "arm64-check: $failures check(s) failed"; exit 1; fi
 echo "arm64-check: ARM64 (Embedded Swift, qemu) matches x86-64 bit for bit"

@@ -4,9 +4,10 @@
 Takes the objects of the Embedded-Swift ARM64 build (tools/build-arm64.sh), finds each kernel's
 innermost loop in the disassembly (the backward branch whose body holds the most of the kernel's
 multiply instructions), and runs llvm-mca on that loop for Cortex-A53, A72 and A76. A loop's MACs
-per iteration follow from its multiply instructions: `fmla`/`smlal`/`mla` do one MAC per
-destination lane (16 for `mla` on 8-bit lanes), `sdot`/`udot` four per lane, `cnt` on a 16-byte register counts 128 bits (128
-binary MACs, with the `eor` before it). Prints, per core, cycles per iteration, MACs per cycle and
+per iteration follow from its multiply instructions: `fmla`/`smlal` do one MAC per
+destination lane, `sdot`/`udot` four per lane, `cnt` on a 16-byte register counts 128 bits (128
+binary MACs, with the `eor` before it), `tbl` looks up 16 nibbles of two 2-bit weight codes each
+(32 MACs). Prints, per core, cycles per iteration, MACs per cycle and
 the ratio to the FP32 panel GEMM's MACs per cycle on the same core. It is a model: it assumes
 every load hits L1 and ignores the code around the loop (packing, epilogue, tails).
 
@@ -31,7 +32,7 @@ KERNELS = [
     ("fp32 panel GEMM, 4 x 16 tile (fmla)", "QVKernels.build/RowKernelTable.swift.o", r"baseline.*FloatPanels", {"fmla"}, 16),
     ("u8/s8 and u2/s2 codes (neon, DotProd: sdot)", "CQVKernelsARM.build/multibit_neon_dot.c.o", r"^qv_neon_dot_s8$", {"sdot"}, 16),
     ("u8 x u8 codes (neon, DotProd: udot)", "CQVKernelsARM.build/multibit_neon_dot.c.o", r"^qv_neon_dot_u8$", {"udot"}, 16),
-    ("u2/s2 codes (neon, ARMv8.0: mla on 8-bit lanes)", "CQVKernelsARM.build/multibit_neon_narrow.c.o", r"^qv_neon_mla_s2$", {"mla"}, 8),
+    ("u2/s2 codes (neon, ARMv8.0: tbl lookup)", "CQVKernelsARM.build/lookup_neon.c.o", r"^qv_neon_lookup_s2$", {"tbl"}, 8),
     ("2-/8-bit codes (portable, ARMv8.0: smlal)", "QVKernels.build/MultiBitGemmPortable.swift.o", r"multiplyTile", {"smlal", "smlal2"}, 16),
     ("binary b1 x b1 (portable: eor + cnt)", "QVKernels.build/IntegerGemm.swift.o", r"binaryCountsPortable", {"cnt"}, 8),
 ]
@@ -62,6 +63,8 @@ def macs(mnemonic, operands):
         return 4 * lanes
     if mnemonic == "cnt":
         return 8 * lanes
+    if mnemonic == "tbl":
+        return 2 * lanes  # qv's lookup tables: each byte looked up is a nibble of two 2-bit codes
     return lanes
 
 

@@ -32,10 +32,12 @@ public func kernelDigestLines(path: KernelPath) -> [String] {
         }
     }
     // Extreme codes over a long K: every field at the largest-magnitude code (products of
-    // largest magnitude, same sign all along), where a kernel that sums in narrow lanes (ARMv8.0
-    // `mla` on 8-bit lanes) overflows unless it widens in time.
+    // largest magnitude, same sign all along), and every 2-bit field at 3 (the largest lookups
+    // of the table-lookup kernels, which sum stored fields), where a kernel that sums in narrow
+    // lanes (8/16-bit) overflows unless it widens in time.
     let extremes: [(QuantFormat, UInt8, QuantFormat, UInt8)] = [
-        (.unsigned2, 0xFF, .signed2, 0x00), (.signed2, 0x00, .signed2, 0x00), (.unsigned8, 0xFF, .signed8, 0x80), (.signed8, 0x80, .signed8, 0x80),
+        (.unsigned2, 0xFF, .signed2, 0x00), (.signed2, 0x00, .signed2, 0x00), (.unsigned2, 0xFF, .signed2, 0xFF),
+        (.signed2, 0xFF, .signed2, 0xFF), (.unsigned8, 0xFF, .signed8, 0x80), (.signed8, 0x80, .signed8, 0x80),
     ]
     for (aFormat, aByte, wFormat, wByte) in extremes {
         let (m, n, k) = (6, 9, 2003)

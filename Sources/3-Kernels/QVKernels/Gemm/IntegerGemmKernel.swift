@@ -16,6 +16,8 @@ enum IntegerGemmKernel {
     #if arch(arm64)
     /// NEON tiles on widened bytes.
     case neon(NeonTile)
+    /// `tbl` table lookups of 2-bit × 2-bit codes (`NeonLookupGemm`).
+    case neonLookup
     #endif
 
     /// The kernel of `path` for `operands` of formats `a` × `w`: the best this CPU runs within
@@ -33,6 +35,7 @@ enum IntegerGemmKernel {
             self = .portableMultiBit
         case (.neon, .multiBit):
             #if arch(arm64)
+            if NeonLookupGemm.isUsed(a, w) { self = .neonLookup; return }
             if let tile = NeonTile(a, w) { self = .neon(tile); return }
             #endif
             self = .portableMultiBit
@@ -51,6 +54,7 @@ enum IntegerGemmKernel {
         #endif
         #if arch(arm64)
         case .neon: return neonPreparedParts(shape)
+        case .neonLookup: return ScratchParts()
         #endif
         }
     }
@@ -70,6 +74,7 @@ enum IntegerGemmKernel {
         #endif
         #if arch(arm64)
         case .neon: return neonMultiplyParts(shape)
+        case .neonLookup: return NeonLookupGemm.multiplyParts(shape)
         #endif
         }
     }
@@ -89,6 +94,7 @@ enum IntegerGemmKernel {
         case .neon(let tile):
             neonActivations(shape, at: scratch).fill(from: a, firstRow: 0, rows: a.rows,
                                                      unsignedDot: tile.unsignedDot(a.format, weights))
+        case .neonLookup: return
         #endif
         }
     }
@@ -122,6 +128,7 @@ enum IntegerGemmKernel {
         #if arch(arm64)
         case .neon(let tile):
             multiBitGemmNEON(neonActivations(shape, at: prepared), a, w, tile: tile, scratch: scratch, into: destination)
+        case .neonLookup: NeonLookupGemm.multiply(a, w, scratch: scratch, into: destination)
         #endif
         }
     }

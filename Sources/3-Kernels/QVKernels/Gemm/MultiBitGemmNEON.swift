@@ -1,10 +1,10 @@
 /// The `.neon` path of the 2-/8-bit integer GEMM on ARM64: codes are widened once into byte rows
 /// (activations whole, once per product; weights a block of rows at a time per call) and
-/// multiplied by one of the C target's NEON tiles (`NeonTile`). With DotProd, unsigned × unsigned
-/// codes use `udot` and every other pair `sdot`, with u8 codes centred to u − 128 and the
-/// difference added back (Σ u·s = Σ (u − 128)·s + 128·Σ s); without it, 2-bit pairs use `mla` on
-/// 8-bit lanes (ARMv8.0) and 8-bit pairs the portable kernel. Everything wraps mod 2^32 like the
-/// scalar reference, so accumulators are bit-identical to it.
+/// multiplied by the C target's DotProd tiles (`NeonTile`): unsigned × unsigned codes use `udot`
+/// and every other pair `sdot`, with u8 codes centred to u − 128 and the difference added back
+/// (Σ u·s = Σ (u − 128)·s + 128·Σ s). Without DotProd, 2-bit pairs run the table-lookup kernel
+/// (`NeonLookupGemm`) and 8-bit pairs the portable one. Everything wraps mod 2^32 like the scalar
+/// reference, so accumulators are bit-identical to it.
 #if arch(arm64)
 import CQVKernelsARM
 import QVQuant
@@ -13,19 +13,12 @@ import QVQuant
 enum NeonTile {
     /// `sdot`/`udot` (DotProd): any 2-/8-bit pair.
     case dot
-    /// `mla` on 8-bit lanes, widened every `QV_NARROW_RUN` steps (ARMv8.0): codes of magnitude ≤ 3.
-    case narrow
 
-    /// The tile for `a` × `w` codes on this CPU, nil where the portable kernel is the better one
-    /// (8-bit codes without DotProd).
+    /// The tile for `a` × `w` codes on this CPU, nil without DotProd (where 2-bit pairs run the
+    /// lookup kernel and 8-bit ones the portable kernel).
     init?(_ a: QuantFormat, _ w: QuantFormat) {
-        if qv_arm_features() & UInt32(QV_ARM_DOTPROD) != 0 {
-            self = .dot
-        } else if a.fieldBits == 2 && w.fieldBits == 2 {
-            self = .narrow
-        } else {
-            return nil
-        }
+        guard qv_arm_features() & UInt32(QV_ARM_DOTPROD) != 0 else { return nil }
+        self = .dot
     }
 
     /// Whether a product of `a` by `w` codes runs on `udot` (both unsigned) rather than `sdot`;
@@ -78,14 +71,11 @@ func multiBitGemmNEON(_ activations: DotBytes, _ a: PackedMatrix, _ w: PackedMat
             let aRows = activations.row(firstRow)
             let signedA = UnsafeRawPointer(aRows).assumingMemoryBound(to: Int8.self)
             let signedW = UnsafeRawPointer(weights.row(0)).assumingMemoryBound(to: Int8.self)
-            switch (kind, unsignedDot) {
-            case (.dot, true):
+            if unsignedDot {
                 qv_neon_dot_u8(aRows, activations.stride, rows, weights.row(0), weights.stride, columns, blocks,
                                tile, weightBlockRows)
-            case (.dot, false):
+            } else {
                 qv_neon_dot_s8(signedA, activations.stride, rows, signedW, weights.stride, columns, blocks, tile, weightBlockRows)
-            case (.narrow, _):
-                qv_neon_mla_s2(signedA, activations.stride, rows, signedW, weights.stride, columns, blocks, tile, weightBlockRows)
             }
             if activationsCentred || weightsCentred {
                 for row in 0..<rows {
