@@ -23,4 +23,12 @@ import QVTrainer
             #expect(error.message.contains("dropout"), "\(error.message)")
         }
     }
+
+    @Test func defaultLearningRatesAreTheSweepsBest() {
+        #expect(Recipe.defaultLearningRate(bits: "fp32", plain: false) == nil)
+        #expect(Recipe.defaultLearningRate(bits: "w2a2", plain: false) == 4e-4)
+        #expect(Recipe.defaultLearningRate(bits: "w1a1", plain: false) == 2e-4)
+        #expect(Recipe.defaultLearningRate(bits: "w4a4", plain: false) == 1e-4)
+        #expect(Recipe.defaultLearningRate(bits: "w2a2", plain: true) == 1e-4)
+    }
 }

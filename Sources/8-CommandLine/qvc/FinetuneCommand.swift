@@ -44,7 +44,9 @@ func finetuneCommand(_ words: [String]) throws(CommandLineError) {
     if let r = args.value("--recipe") {
         do throws(TrainerError) { try recipe.apply(r) } catch { throw .usage(error.message) }
     }
-    if bits != "fp32" && options.learningRate == TrainingOptions().learningRate && args.value("--lr") == nil { options.learningRate = 1e-4 }
+    if args.value("--lr") == nil, let rate = Recipe.defaultLearningRate(bits: bits, plain: args.value("--recipe") == "lsq") {
+        options.learningRate = rate
+    }
 
     let model = try start.classifier(labels: data.labelNames, recipe: recipe, maxLength: options.maxLength, seed: options.seed)
     let tokenizer = WordPieceTokenizer(model.tokenizer)

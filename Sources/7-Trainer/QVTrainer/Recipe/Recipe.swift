@@ -37,6 +37,20 @@ public struct Recipe: Codable, Equatable, Sendable {
                       labelLoss: 1, temperature: 1, binReg: remedies ? 0.01 : 0, dropout: quantized ? 0 : 0.1)
     }
 
+    /// The peak learning rate `qvc finetune` uses at `bits` when `--lr` is not given: the best of
+    /// the README's one-epoch sweeps — W2A2 4e-4 (1e-4, 2e-4, 4e-4, 8e-4: 77.20, 78.09, 78.65,
+    /// 78.20 %), W1A1 2e-4 (from a W2A2 checkpoint: 76.15 %), 1e-4 for the other quantized bits and
+    /// for plain LSQ (the rate its comparison rows were measured at); nil for FP32 (the trainer's
+    /// fine-tuning default).
+    public static func defaultLearningRate(bits: String, plain: Bool) -> Float? {
+        switch (bits, plain) {
+        case ("fp32", _): return nil
+        case ("w2a2", false): return 4e-4
+        case ("w1a1", false): return 2e-4
+        default: return 1e-4
+        }
+    }
+
     /// The formats of each module at `bits`, nil for FP32 modules.
     public var formats: ModuleFormats? { ModuleFormats(bits: bits) }
 
