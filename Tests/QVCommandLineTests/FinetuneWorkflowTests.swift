@@ -113,6 +113,19 @@ import Testing
         #expect(a != nil && a == b, "resumed checkpoint differs from the uninterrupted run's")
     }
 
+    @Test func defaultLearningRateFollowsTheBits() throws {
+        let dir = try CLI.temporaryFolder(), data = try Self.dataFile(rows: 40), model = try Self.folder.get()
+        for (bits, extra, expected) in [("w2a2", [String](), 4e-4), ("w1a1", [], 2e-4), ("w2a2", ["--recipe", "lsq"], 1e-4), ("fp32", [], 5e-5)] {
+            let r = try CLI.run("qvc", ["finetune", "--model", model, "--data", data, "--bits", bits, "--max-steps", "1", "--batch", "8",
+                                        "--max-length", "16", "--threads", "1", "-o", dir + "/\(bits).ckpt", "--json"] + extra)
+            try #require(r.status == 0, "\(r.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let rate = try #require(report["learning_rate"] as? Double)
+            #expect(abs(rate - expected) < 1e-9, "\(bits) \(extra): \(rate)")
+            #expect(r.stderr.contains("peak learning rate"), "\(r.stderr)")
+        }
+    }
+
     @Test func badInputIsOneLineAndWritesNothing() throws {
         let dir = try CLI.temporaryFolder(), model = try Self.folder.get()
         func refused(_ csv: String, _ expected: String, model m: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {

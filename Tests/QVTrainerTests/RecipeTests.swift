@@ -24,11 +24,13 @@ import QVTrainer
         }
     }
 
-    @Test func defaultLearningRatesAreTheSweepsBest() {
+    @Test func defaultRatesAndEpochsAreTheSweepsBest() {
         #expect(Recipe.defaultLearningRate(bits: "fp32", plain: false) == nil)
         #expect(Recipe.defaultLearningRate(bits: "w2a2", plain: false) == 4e-4)
         #expect(Recipe.defaultLearningRate(bits: "w1a1", plain: false) == 2e-4)
         #expect(Recipe.defaultLearningRate(bits: "w4a4", plain: false) == 1e-4)
         #expect(Recipe.defaultLearningRate(bits: "w2a2", plain: true) == 1e-4)
+        #expect(Recipe.defaultEpochs(bits: "w2a2", plain: false) == 2 && Recipe.defaultEpochs(bits: "w1a1", plain: false) == 1)
+        #expect(Recipe.defaultEpochs(bits: "w2a2", plain: true) == nil && Recipe.defaultEpochs(bits: "fp32", plain: false) == nil)
     }
 }

@@ -19,8 +19,9 @@ func finetuneCommand(_ words: [String]) throws(CommandLineError) {
     guard Recipe.precisions.contains(bits) else { throw .usage("--bits \(bits) is not one of \(Recipe.precisions.joined(separator: ", "))") }
     try refuseOverwritingInputs(output, [modelPath, dataPath, args.value("--teacher")].compactMap { $0 })
 
+    let plain = args.value("--recipe") == "lsq"
     var options = TrainingOptions()
-    options.epochs = try args.int("--epochs", default: options.epochs, in: 1...1000)
+    options.epochs = try args.int("--epochs", default: Recipe.defaultEpochs(bits: bits, plain: plain) ?? options.epochs, in: 1...1000)
     options.batchSize = try args.int("--batch", default: options.batchSize, in: 1...4096)
     options.maxLength = try args.int("--max-length", default: options.maxLength, in: 3...65536)
     options.threads = try args.int("--threads", default: options.threads, in: 1...256)
@@ -40,11 +41,11 @@ func finetuneCommand(_ words: [String]) throws(CommandLineError) {
     progress.update("reading \(dataPath)")
     let data = try TrainingData(path: dataPath, textColumn: args.value("--text-column") ?? "text",
                                 labelColumn: args.value("--label-column") ?? "sentiment", seed: options.seed)
-    var recipe = Recipe.defaults(bits: bits, plain: args.value("--recipe") == "lsq", hasTeacher: teacher != nil)
+    var recipe = Recipe.defaults(bits: bits, plain: plain, hasTeacher: teacher != nil)
     if let r = args.value("--recipe") {
         do throws(TrainerError) { try recipe.apply(r) } catch { throw .usage(error.message) }
     }
-    if args.value("--lr") == nil, let rate = Recipe.defaultLearningRate(bits: bits, plain: args.value("--recipe") == "lsq") {
+    if args.value("--lr") == nil, let rate = Recipe.defaultLearningRate(bits: bits, plain: plain) {
         options.learningRate = rate
     }
 

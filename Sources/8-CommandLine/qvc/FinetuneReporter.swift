@@ -20,7 +20,7 @@ final class FinetuneReporter {
     /// Announces the run.
     func start(_ tuner: FineTuner) throws(CommandLineError) {
         let r = tuner.model.recipe
-        log("\(data.summary)\nqvc: \(bits), \(tuner.totalSteps) steps from step \(tuner.state.step); recipe: per-channel \(r.perChannelWeights), "
+        log("\(data.summary)\nqvc: \(bits), \(tuner.totalSteps) steps from step \(tuner.state.step), peak learning rate \(tuner.options.learningRate); recipe: per-channel \(r.perChannelWeights), "
             + "split q/k/v \(r.splitQKV), KD logits \(r.distillLogits) hidden \(r.distillHidden) (teacher: \(tuner.teacher == nil ? "none" : "yes")), "
             + "BinReg λ_max \(r.binReg), dropout \(r.dropout)\n")
     }
@@ -59,7 +59,8 @@ final class FinetuneReporter {
     func finish(_ tuner: FineTuner, output: String) {
         let seconds = (monotonicMilliseconds() - started) / 1000
         if json {
-            print(JSONValue.object([("output", .string(output)), ("bits", .string(bits)), ("steps", .int(tuner.state.step)),
+            print(JSONValue.object([("output", .string(output)), ("bits", .string(bits)), ("learning_rate", .double(Double(tuner.options.learningRate))),
+                                    ("steps", .int(tuner.state.step)),
                                     ("best_validation_accuracy", .double(tuner.state.bestAccuracy)), ("best_step", .int(tuner.state.bestStep)),
                                     ("seconds", .double(seconds)), ("epochs", .array(epochs))]).rendered)
         } else {
