@@ -14,8 +14,8 @@ enum IntegerGemmKernel {
     case x86Lookup
     #endif
     #if arch(arm64)
-    /// NEON tiles on widened bytes.
-    case neon(NeonTile)
+    /// NEON `sdot`/`udot` tiles on widened bytes (`NeonDotGemm`).
+    case neon
     /// `tbl` table lookups of 2-bit × 2-bit codes (`NeonLookupGemm`).
     case neonLookup
     #endif
@@ -36,7 +36,7 @@ enum IntegerGemmKernel {
         case (.neon, .multiBit):
             #if arch(arm64)
             if NeonLookupGemm.isUsed(a, w) { self = .neonLookup; return }
-            if let tile = NeonTile(a, w) { self = .neon(tile); return }
+            if NeonDotGemm.isUsed { self = .neon; return }
             #endif
             self = .portableMultiBit
         }
@@ -91,9 +91,9 @@ enum IntegerGemmKernel {
         case .x86Lookup: return
         #endif
         #if arch(arm64)
-        case .neon(let tile):
+        case .neon:
             neonActivations(shape, at: scratch).fill(from: a, firstRow: 0, rows: a.rows,
-                                                     unsignedDot: tile.unsignedDot(a.format, weights))
+                                                     unsignedDot: NeonDotGemm.unsignedDot(a.format, weights))
         case .neonLookup: return
         #endif
         }
@@ -126,8 +126,8 @@ enum IntegerGemmKernel {
         case .x86Lookup: LookupGemm.multiply(a, w, regrouped: regrouped, scratch: scratch, into: destination)
         #endif
         #if arch(arm64)
-        case .neon(let tile):
-            multiBitGemmNEON(neonActivations(shape, at: prepared), a, w, tile: tile, scratch: scratch, into: destination)
+        case .neon:
+            multiBitGemmNEON(neonActivations(shape, at: prepared), a, w, scratch: scratch, into: destination)
         case .neonLookup: NeonLookupGemm.multiply(a, w, scratch: scratch, into: destination)
         #endif
         }

@@ -1,6 +1,6 @@
 /// The `.neon` path of the 2-/8-bit integer GEMM on ARM64: codes are widened once into byte rows
 /// (activations whole, once per product; weights a block of rows at a time per call) and
-/// multiplied by the C target's DotProd tiles (`NeonTile`): unsigned × unsigned codes use `udot`
+/// multiplied by the C target's DotProd tiles (`NeonDotGemm`): unsigned × unsigned codes use `udot`
 /// and every other pair `sdot`, with u8 codes centred to u − 128 and the difference added back
 /// (Σ u·s = Σ (u − 128)·s + 128·Σ s). Without DotProd, 2-bit pairs run the table-lookup kernel
 /// (`NeonLookupGemm`) and 8-bit pairs the portable one. Everything wraps mod 2^32 like the scalar
@@ -9,22 +9,16 @@
 import CQVKernelsARM
 import QVQuant
 
-/// Which NEON tile multiplies the widened bytes.
-enum NeonTile {
-    /// `sdot`/`udot` (DotProd): any 2-/8-bit pair.
-    case dot
+/// Where the `sdot`/`udot` tiles run and which of the two a product uses.
+enum NeonDotGemm {
+    /// Whether this CPU has DotProd, so that every 2-/8-bit pair runs the dot tiles (without it,
+    /// 2-bit pairs run the lookup kernel and 8-bit ones the portable kernel).
+    static var isUsed: Bool { qv_arm_features() & UInt32(QV_ARM_DOTPROD) != 0 }
 
-    /// The tile for `a` × `w` codes on this CPU, nil without DotProd (where 2-bit pairs run the
-    /// lookup kernel and 8-bit ones the portable kernel).
-    init?(_ a: QuantFormat, _ w: QuantFormat) {
-        guard qv_arm_features() & UInt32(QV_ARM_DOTPROD) != 0 else { return nil }
-        self = .dot
-    }
-
-    /// Whether a product of `a` by `w` codes runs on `udot` (both unsigned) rather than `sdot`;
-    /// only the `dot` tile has unsigned bytes (2-bit codes are the same bytes either way).
-    func unsignedDot(_ a: QuantFormat, _ w: QuantFormat) -> Bool {
-        self == .dot && a.scheme == .unsignedOffset && w.scheme == .unsignedOffset
+    /// Whether a product of `a` by `w` codes runs on `udot` (both unsigned) rather than `sdot`
+    /// (2-bit codes are the same bytes either way).
+    static func unsignedDot(_ a: QuantFormat, _ w: QuantFormat) -> Bool {
+        a.scheme == .unsignedOffset && w.scheme == .unsignedOffset
     }
 }
 
@@ -49,11 +43,11 @@ func neonMultiplyParts(_ shape: GemmShape) -> ScratchParts {
     return ScratchParts(weights.total, min(tileRows, shape.rows) * weightBlockRows * 4)
 }
 
-/// The multi-bit GEMM on `tile` of `a` (widened into `activations` for `w`'s format) by `w`, in
-/// `scratch` (`neonMultiplyParts` bytes); `tile` must be `NeonTile(a.format, w.format)`.
-func multiBitGemmNEON(_ activations: DotBytes, _ a: PackedMatrix, _ w: PackedMatrix, tile kind: NeonTile,
+/// The multi-bit GEMM on the dot tiles of `a` (widened into `activations` for `w`'s format) by
+/// `w`, in `scratch` (`neonMultiplyParts` bytes); needs `NeonDotGemm.isUsed`.
+func multiBitGemmNEON(_ activations: DotBytes, _ a: PackedMatrix, _ w: PackedMatrix,
                       scratch: UnsafeMutableRawPointer, into destination: GemmDestination) {
-    let unsignedDot = kind.unsignedDot(a.format, w.format)
+    let unsignedDot = NeonDotGemm.unsignedDot(a.format, w.format)
     let blocks = (a.columns + 15) / 16
     let parts = neonMultiplyParts(GemmShape(rows: a.rows, columns: w.rows, depth: a.columns))
     var carver = ScratchCarver(scratch)
