@@ -114,8 +114,7 @@ func hostPackage() -> Package { Package(
         .target(name: "CQVBenchCeilings", dependencies: ["CQVKernelsX86"], path: "Sources/Bench/CQVBenchCeilings", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "QVBenchCeilingsAVX512", path: "Sources/Bench/QVBenchCeilingsAVX512", swiftSettings: isaSwiftSettings(
             ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512vpopcntdq", "avx2", "fma", "bmi2", "popcnt"])),
-        .target(name: "QVBenchCeilingsAVX2", path: "Sources/Bench/QVBenchCeilingsAVX2", swiftSettings: isaSwiftSettings(["avx2", "fma", "bmi2", "popcnt"])),
-        .target(name: "QVBenchCeilings", dependencies: ["QVKernels", "CQVBenchCeilings", "QVBenchCeilingsAVX512", "QVBenchCeilingsAVX2"], path: "Sources/Bench/QVBenchCeilings"),
+        .target(name: "QVBenchCeilings", dependencies: ["QVKernels", "CQVBenchCeilings", "QVBenchCeilingsAVX512"], path: "Sources/Bench/QVBenchCeilings"),
         .target(name: "QVRuntime", dependencies: ["QVFormat", "QVKernelsMath", "QVKernels"], path: "Sources/4-Runtime/QVRuntime", swiftSettings: coreSwiftSettings),
         // The WordPiece tokenizer and text entry points, above the runtime (Embedded-clean too).
         .target(name: "QVText", dependencies: ["QVFormat", "QVRuntime"], path: "Sources/5-Text/QVText", swiftSettings: coreSwiftSettings),

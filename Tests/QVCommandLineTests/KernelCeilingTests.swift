@@ -5,16 +5,24 @@ import QVBenchCeilings
 import QVKernels
 
 @Suite struct KernelCeilingTests {
-    @Test func popcountCeilingReportsTheWorkItDid() {
+    @Test func everyWayToCountBitsReportsTheWorkItDid() {
         for path in KernelPath.allCases {
-            let none = binaryPopcountCeiling(path: path, iterations: 0)
-            let one = binaryPopcountCeiling(path: path, iterations: 1)
-            let three = binaryPopcountCeiling(path: path, iterations: 3)
-            #expect(none.multiplyAccumulates == 0 && none.checksum == 0, "\(path)")
-            #expect(one.multiplyAccumulates > 0 && three.multiplyAccumulates == 3 * one.multiplyAccumulates, "\(path)")
-            #expect(one.checksum > 0 && three.checksum > one.checksum, "\(path)")
-            #expect(binaryPopcountCeiling(path: path, iterations: 3).checksum == three.checksum, "\(path)")
+            let methods = bitCountingMethods(path: path)
+            #expect(!methods.isEmpty, "\(path)")
+            for method in methods {
+                let none = method.run(iterations: 0)
+                let one = method.run(iterations: 1)
+                let three = method.run(iterations: 3)
+                #expect(none.multiplyAccumulates == 0 && none.checksum == 0, "\(path) \(method.name)")
+                #expect(one.multiplyAccumulates > 0 && three.multiplyAccumulates == 3 * one.multiplyAccumulates, "\(path) \(method.name)")
+                #expect(one.checksum > 0 && three.checksum > one.checksum, "\(path) \(method.name)")
+                #expect(method.run(iterations: 3).checksum == three.checksum, "\(path) \(method.name)")
+            }
         }
+        #if arch(x86_64)
+        // AVX2 counts bits four ways (five loops: the mixed one at three proportions).
+        #expect(bitCountingMethods(path: .avx2).count == (KernelPath.avx2.isSupported ? 6 : 1))
+        #endif
     }
 
     @Test func ceilingCountsTheMultiplyAccumulatesItRan() {

@@ -1,7 +1,8 @@
 // The 1-bit GEMM paths (portable, AVX2, AVX-512 VPOPCNTDQ) against the scalar path, bit for bit:
 // row counts around the 8- and 16-row panels, column counts around the 4-, 8- and 32-column
-// blocks, depths around 64-bit word boundaries, padded row strides with garbage padding, and
-// every combination of epilogue options. Plus the popcount ceiling loop's bookkeeping.
+// blocks, depths around 64-bit word boundaries and the AVX2 kernel's 31-word byte-count chunks,
+// padded row strides with garbage padding, and every combination of epilogue options. Plus the
+// popcount ceiling loop's bookkeeping.
 import Testing
 import QVKernels
 
@@ -12,7 +13,7 @@ let binaryPairs = [FormatPair(a: .binary, w: .binary), FormatPair(a: .unsigned1,
     @Test(arguments: binaryPairs)
     func everyPathMatchesTheScalarPathAroundWordBoundaries(pair: FormatPair) throws {
         var generator = SeededGenerator(seed: 0xB1)
-        for k in [1, 63, 64, 65, 383, 384, 385, 511, 512, 513, 1536] {
+        for k in [1, 63, 64, 65, 383, 384, 385, 511, 512, 513, 1536, 1984, 1985, 2048, 3072, 4033] {
             for (m, n) in [(1, 1), (9, 5), (17, 8), (33, 33), (16, 65)] {
                 let (a, _) = randomPacked(rows: m, columns: k, format: pair.a, using: &generator)
                 let (w, _) = randomPacked(rows: n, columns: k, format: pair.w, using: &generator)
@@ -28,7 +29,7 @@ let binaryPairs = [FormatPair(a: .binary, w: .binary), FormatPair(a: .unsigned1,
     @Test(arguments: binaryPairs)
     func paddedStridesWithGarbagePaddingGiveTheSameOutputs(pair: FormatPair) throws {
         var generator = SeededGenerator(seed: 0xB2)
-        for k in [5, 64, 100, 384, 449] {
+        for k in [5, 64, 100, 384, 449, 2001] {
             let (m, n) = (19, 37)
             let a = PackedBuffer(rows: m, columns: k, format: pair.a,
                                  rowStride: packedRowStride(columns: k, format: pair.a) + 48)

@@ -1,5 +1,5 @@
 // The instruction-throughput ceilings of `qvc bench --kernels`, from the bench-only modules:
-// XOR+popcount, int8 dot products and 2-bit table lookups for the kernel the GEMMs of a path run (QVBenchCeilings)
+// the ways to count bits, int8 dot products and 2-bit table lookups for the kernel the GEMMs of a path run (QVBenchCeilings)
 // and an FMA loop for FP32 (CQVBenchCeilings).
 import CQVBenchCeilings
 import QVBenchCeilings
@@ -15,12 +15,13 @@ struct CeilingLoop {
     let run: (_ rounds: Int) -> UInt64
 }
 
-/// XOR + popcount + add as the binary GEMM of `path` runs them: its ceiling.
-func popcountCeilingLoop(_ path: KernelPath) -> CeilingLoop? {
-    let perRound = binaryPopcountCeiling(path: path, iterations: 1).multiplyAccumulates
-    guard perRound > 0 else { return nil }
-    return CeilingLoop(name: "xor+popcount (\(path.rawValue))", macsPerRound: perRound) {
-        binaryPopcountCeiling(path: path, iterations: $0).checksum
+/// Each way the binary GEMM of `path` could count bits on this CPU: its honest ceiling is the
+/// fastest of them.
+func popcountCeilingLoops(_ path: KernelPath) -> [CeilingLoop] {
+    bitCountingMethods(path: path).compactMap { method in
+        let perRound = method.run(iterations: 1).multiplyAccumulates
+        guard perRound > 0 else { return nil }
+        return CeilingLoop(name: method.name, macsPerRound: perRound) { method.run(iterations: $0).checksum }
     }
 }
 

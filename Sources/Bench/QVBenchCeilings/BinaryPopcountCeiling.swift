@@ -1,40 +1,78 @@
-/// The binary GEMM's ceiling on this CPU: the tightest XOR + popcount + add loop a path's kernel
-/// is built from, on L1-resident data, for benchmarks to compare `integerGemm` against
-/// (bench-only: `qvc bench --kernels`, tools/binary-gemm-bench).
+/// The binary GEMM's ceiling on this CPU: the ways its ISA can count bits, each as its tightest
+/// loop on L1-resident data; the honest ceiling is the fastest of them, so a kernel above 100 %
+/// means a way is missing (bench-only: `qvc bench --kernels`, tools/binary-gemm-bench).
 import QVKernels
 #if arch(x86_64)
-import QVBenchCeilingsAVX2
+import CQVBenchCeilings
 import QVBenchCeilingsAVX512
 #endif
 
-/// What one run of `binaryPopcountCeiling(path:iterations:)` did.
+/// What one run of a bit-counting loop did.
 public struct BinaryPopcountCeilingRun: Sendable {
     /// Binary multiply-accumulates performed: bits combined and counted (compare with M·N·K of a
     /// 1-bit `integerGemm`).
     public let multiplyAccumulates: Int
-    /// Sum of all counts; it depends on every popcount, so the loop cannot be optimised away.
+    /// Depends on every count (or, for the C loops, which keep their counts alive themselves, is
+    /// the work done), so the loop cannot be optimised away.
     public let checksum: UInt64
 }
 
-/// Runs the XOR + popcount + add loop of the binary counting kernel `path` selects (AVX-512
-/// VPOPCNTDQ, AVX2, or portable for `.portable` and `.scalar`; a path the CPU lacks runs the best
-/// kernel below it) `iterations` times. Nothing is timed here: the caller times the call and
-/// divides `multiplyAccumulates` by the seconds to get the ceiling in MAC/s.
-public func binaryPopcountCeiling(path: KernelPath, iterations: Int) -> BinaryPopcountCeilingRun {
-    let run: (bits: Int, checksum: UInt64)
-    switch BinaryCountKernel(path: path) {
-    case .portable: run = xorPopcountCeilingPortable(iterations: iterations)
+/// One way to combine and count bits, as a ceiling loop.
+public struct BitCountingMethod: Sendable {
+    /// The instructions, for the report.
+    public let name: String
+    private let loop: @Sendable (Int) -> BinaryPopcountCeilingRun
+
+    /// Runs `iterations` rounds. Nothing is timed here: the caller times the call and divides
+    /// `multiplyAccumulates` by the seconds to get the rate in MAC/s.
+    public func run(iterations: Int) -> BinaryPopcountCeilingRun { loop(max(0, iterations)) }
+
+    init(_ name: String, _ loop: @escaping @Sendable (Int) -> BinaryPopcountCeilingRun) {
+        self.name = name
+        self.loop = loop
+    }
+
     #if arch(x86_64)
-    case .avx2: run = xorPopcountCeilingAVX2(iterations: iterations)
-    case .avx512: run = xorPopcountCeilingAVX512(iterations: iterations)
+    /// A C loop that returns the bits it counted.
+    init(_ name: String, counting loop: @escaping @Sendable (UInt64) -> UInt64) {
+        self.init(name) { iterations in
+            let bits = loop(UInt64(iterations))
+            return BinaryPopcountCeilingRun(multiplyAccumulates: Int(bits), checksum: bits)
+        }
+    }
+    #endif
+}
+
+/// The ways the binary GEMM of `path` could count bits on this CPU (a path the CPU lacks counts
+/// as the best kernel below it, as `BinaryCountKernel` does): AVX-512 VPOPCNTDQ has one
+/// instruction for it; AVX2 has nibble lookups, scalar popcnt, both at once and Harley–Seal;
+/// elsewhere the portable loop.
+public func bitCountingMethods(path: KernelPath) -> [BitCountingMethod] {
+    switch BinaryCountKernel(path: path) {
+    case .portable:
+        return [BitCountingMethod("xor+popcount (portable)") { xorPopcountCeilingPortable(iterations: $0) }]
+    #if arch(x86_64)
+    case .avx512:
+        return [BitCountingMethod("vpxorq+vpopcntq (avx512)") { iterations in
+            let run = xorPopcountCeilingAVX512(iterations: iterations)
+            return BinaryPopcountCeilingRun(multiplyAccumulates: run.bits, checksum: run.checksum)
+        }]
+    case .avx2:
+        return [
+            BitCountingMethod("vpshufb nibbles (avx2)", counting: qv_avx2_nibble_popcount_ceiling),
+            BitCountingMethod("scalar popcnt", counting: qv_scalar_popcount_ceiling),
+            BitCountingMethod("vpshufb + 2 popcnt", counting: { qv_avx2_nibble_and_scalar_popcount_ceiling($0, 2) }),
+            BitCountingMethod("vpshufb + 4 popcnt", counting: { qv_avx2_nibble_and_scalar_popcount_ceiling($0, 4) }),
+            BitCountingMethod("vpshufb + 6 popcnt", counting: { qv_avx2_nibble_and_scalar_popcount_ceiling($0, 6) }),
+            BitCountingMethod("Harley-Seal (avx2)", counting: qv_avx2_harley_seal_ceiling),
+        ]
     #endif
     }
-    return BinaryPopcountCeilingRun(multiplyAccumulates: run.bits, checksum: run.checksum)
 }
 
 /// The portable loop: 32 L1-resident `SIMD4<UInt64>` words × 4 register-resident ones per round.
 @inline(never)
-private func xorPopcountCeilingPortable(iterations: Int) -> (bits: Int, checksum: UInt64) {
+private func xorPopcountCeilingPortable(iterations: Int) -> BinaryPopcountCeilingRun {
     let tableWords = 32
     var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
     func next() -> UInt64 {
@@ -46,7 +84,7 @@ private func xorPopcountCeilingPortable(iterations: Int) -> (bits: Int, checksum
              SIMD4<UInt64>(repeating: 0x3333_3333_3333_3333), SIMD4<UInt64>(repeating: 0xFEDC_BA98_7654_3210))
     var c = (SIMD4<UInt64>(), SIMD4<UInt64>(), SIMD4<UInt64>(), SIMD4<UInt64>())
     table.withUnsafeBufferPointer { words in
-        for _ in 0..<max(0, iterations) {
+        for _ in 0..<iterations {
             for x in words {
                 c.0 &+= (x ^ w.0).nonzeroBitCount
                 c.1 &+= (x ^ w.1).nonzeroBitCount
@@ -58,5 +96,5 @@ private func xorPopcountCeilingPortable(iterations: Int) -> (bits: Int, checksum
         }
     }
     let total = c.0 &+ c.1 &+ c.2 &+ c.3
-    return (max(0, iterations) * tableWords * 4 * 256, total.wrappedSum())
+    return BinaryPopcountCeilingRun(multiplyAccumulates: iterations * tableWords * 4 * 256, checksum: total.wrappedSum())
 }

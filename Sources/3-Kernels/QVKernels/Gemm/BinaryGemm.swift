@@ -45,6 +45,18 @@ struct BinaryCountBlock {
     /// Weight rows in the block (1...`BinaryCountBlock.maximumWeightRows`).
     let weightRows: Int
     let counts: UnsafeMutablePointer<Int32>
+    /// Working memory of the counting kernel (`BinaryCountBlock.kernelScratchBytes`).
+    let kernelScratch: UnsafeMutableRawPointer
+
+    /// Bytes of kernel scratch for the panels of `shape`: the AVX2 kernel splits them into nibbles
+    /// (16 bytes per row and word); the others need none.
+    static func kernelScratchBytes(_ shape: GemmShape) -> Int {
+        #if arch(x86_64)
+        return 16 * ((shape.rows + 15) / 16) * 16 * ((shape.depth + 63) / 64)
+        #else
+        return 0
+        #endif
+    }
 
     /// Weight rows per job: 64 keeps the counts of 128 activation rows in 32 KB (L1) while the
     /// per-block drain set-up stays small against the counting.
@@ -92,9 +104,10 @@ public enum BinaryCountKernel: Sendable {
     }
 }
 
-/// The scratch of one multiply call: the counts of one block of weight rows for every panel row.
+/// The scratch of one multiply call: the counts of one block of weight rows for every panel row,
+/// then the counting kernel's.
 func binaryGemmMultiplyParts(_ shape: GemmShape) -> ScratchParts {
-    ScratchParts(16 * ((shape.rows + 15) / 16) * BinaryCountBlock.maximumWeightRows * 4)
+    ScratchParts(16 * ((shape.rows + 15) / 16) * BinaryCountBlock.maximumWeightRows * 4, BinaryCountBlock.kernelScratchBytes(shape))
 }
 
 /// The non-scalar paths of `integerGemm` for (b1, b1) and (u1, b1): prepared `panels` of the
@@ -103,12 +116,16 @@ func binaryGemm<Combine: PopcountCombine>(
     _ panels: BinaryActivationPanels, rows: Int, _ w: PackedMatrix, combine: Combine.Type, kernel: BinaryCountKernel,
     path: KernelPath, scratch: UnsafeMutableRawPointer, into destination: GemmDestination
 ) {
-    let counts = scratch.bindMemory(to: Int32.self, capacity: panels.rows * BinaryCountBlock.maximumWeightRows)
+    let parts = binaryGemmMultiplyParts(GemmShape(rows: rows, columns: w.rows, depth: w.columns))
+    var carver = ScratchCarver(scratch)
+    let counts = carver.take(parts.first).bindMemory(to: Int32.self, capacity: panels.rows * BinaryCountBlock.maximumWeightRows)
+    let kernelScratch = carver.take(parts.second)
     let depth = Int32(truncatingIfNeeded: w.columns)
     for first in stride(from: 0, to: w.rows, by: BinaryCountBlock.maximumWeightRows) {
         let weightRows = min(BinaryCountBlock.maximumWeightRows, w.rows - first)
         kernel.count(BinaryCountBlock(panels: panels, weights: w.rowStart(first), weightStride: w.rowStride,
-                                      weightRows: weightRows, counts: counts), combine: Combine.self)
+                                      weightRows: weightRows, counts: counts, kernelScratch: kernelScratch),
+                     combine: Combine.self)
         storeBinaryCounts(counts, panels: panels, rows: rows, firstColumn: first, columns: weightRows,
                           depth: depth, combine: Combine.self, path: path, into: destination)
     }

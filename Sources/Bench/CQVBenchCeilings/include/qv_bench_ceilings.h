@@ -36,6 +36,16 @@ uint64_t qv_avx2_int8_ceiling(uint64_t iterations);
 /* The 2-bit table-lookup ceiling (AVX2): vpshufb + vpaddb, 64 two-bit MACs each. */
 uint64_t qv_avx2_lookup_ceiling(uint64_t iterations);
 
+/* The ways AVX2 machines count bits, for the best-of ceiling of the AVX2 binary GEMM; each runs
+   `iterations` rounds and returns the bits it combined and counted. Nibble-table lookups on
+   nibble-split operands (vpxor + vpshufb + vpaddb, the AVX2 kernel's form); scalar popcnt on the
+   integer pipes; both in one stream (8 lookup chains beside `scalar_chains` ∈ {2, 4, 6} popcnt
+   chains); Harley–Seal carry-save adders over 16 vectors, one counted. Need AVX2 and POPCNT. */
+uint64_t qv_avx2_nibble_popcount_ceiling(uint64_t iterations);
+uint64_t qv_scalar_popcount_ceiling(uint64_t iterations);
+uint64_t qv_avx2_nibble_and_scalar_popcount_ceiling(uint64_t iterations, int32_t scalar_chains);
+uint64_t qv_avx2_harley_seal_ceiling(uint64_t iterations);
+
 #ifdef __cplusplus
 }
 #endif
