@@ -133,6 +133,20 @@ AVX2 uint64_t qv_avx2_nibble_and_scalar_popcount_ceiling(uint64_t iterations, in
     } while (0)
 #define IN(i) _mm256_xor_si256(_mm256_load_si256((const __m256i *)(p + 32 * (i))), w)
 
+/* Adds 8 combined vectors at p into the running ones, twos and fours; returns the eights carried out. */
+static inline __attribute__((always_inline)) AVX2 __m256i add_eight(__m256i *ones, __m256i *twos, __m256i *fours,
+                                                                     const uint8_t *p, __m256i w) {
+    __m256i twos_a, twos_b, fours_a, fours_b, eights;
+    CSA(twos_a, *ones, *ones, IN(0), IN(1));
+    CSA(twos_b, *ones, *ones, IN(2), IN(3));
+    CSA(fours_a, *twos, *twos, twos_a, twos_b);
+    CSA(twos_a, *ones, *ones, IN(4), IN(5));
+    CSA(twos_b, *ones, *ones, IN(6), IN(7));
+    CSA(fours_b, *twos, *twos, twos_a, twos_b);
+    CSA(eights, *fours, *fours, fours_a, fours_b);
+    return eights;
+}
+
 AVX2 uint64_t qv_avx2_harley_seal_ceiling(uint64_t iterations) {
     uint8_t operands[OPERAND_BYTES] __attribute__((aligned(64)));
     fill(operands);
@@ -141,21 +155,9 @@ AVX2 uint64_t qv_avx2_harley_seal_ceiling(uint64_t iterations) {
     __m256i w = _mm256_set1_epi64x(0x0123456789ABCDEFll);
     for (uint64_t r = 0; r < iterations; r++) {
         const uint8_t *p = window(operands, r);
-        __m256i twos_a, twos_b, fours_a, fours_b, eights_a, eights_b, sixteens;
-        CSA(twos_a, ones, ones, IN(0), IN(1));
-        CSA(twos_b, ones, ones, IN(2), IN(3));
-        CSA(fours_a, twos, twos, twos_a, twos_b);
-        CSA(twos_a, ones, ones, IN(4), IN(5));
-        CSA(twos_b, ones, ones, IN(6), IN(7));
-        CSA(fours_b, twos, twos, twos_a, twos_b);
-        CSA(eights_a, fours, fours, fours_a, fours_b);
-        CSA(twos_a, ones, ones, IN(8), IN(9));
-        CSA(twos_b, ones, ones, IN(10), IN(11));
-        CSA(fours_a, twos, twos, twos_a, twos_b);
-        CSA(twos_a, ones, ones, IN(12), IN(13));
-        CSA(twos_b, ones, ones, IN(14), IN(15));
-        CSA(fours_b, twos, twos, twos_a, twos_b);
-        CSA(eights_b, fours, fours, fours_a, fours_b);
+        const __m256i eights_a = add_eight(&ones, &twos, &fours, p, w);
+        const __m256i eights_b = add_eight(&ones, &twos, &fours, p + 32 * 8, w);
+        __m256i sixteens;
         CSA(sixteens, eights, eights, eights_a, eights_b);
         const __m256i low = _mm256_shuffle_epi8(table, _mm256_and_si256(sixteens, mask));
         const __m256i high = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(sixteens, 4), mask));
